@@ -1,0 +1,58 @@
+"""Manuscript problems in, `path:line: error: message` diagnostics out."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+class ManuscriptError(Exception):
+    """Raised once, after loading, with every problem found in the manuscript."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class Collector:
+    """Gathers diagnostics so that one build reports every problem, not just the first."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+
+    def where(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        self.errors.append(Diagnostic(self.where(path), line, message))
+
+    def warn(self, path: Path, line: int, message: str) -> None:
+        self.warnings.append(Diagnostic(self.where(path), line, message, "warning"))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ManuscriptError(self.errors)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the nearest choice, or an empty string."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""

@@ -1,0 +1,140 @@
+"""The immutable document model that loading produces and every renderer consumes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subtitle: str
+    language: str
+    authors: tuple[str, ...]
+    publisher: str
+    date: dt.date
+    identifier: str
+    description: str
+    rights: str
+    trim: str
+    handout_papers: tuple[str, ...]
+    download_url: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a list-shaped sidebar: `key` before the colon (may be empty), inline HTML after."""
+
+    key: str
+    html: str
+    line: int
+    number: float | None = None
+
+
+@dataclass(frozen=True)
+class Sidebar:
+    kind: str
+    id: str
+    title: str | None
+    fields: tuple[tuple[str, str], ...]
+    body_html: str
+    items: tuple[Item, ...]
+    line: int
+
+    def field(self, name: str) -> str | None:
+        return dict(self.fields).get(name)
+
+    @property
+    def max_number(self) -> float:
+        return max((i.number or 0.0 for i in self.items), default=0.0) or 1.0
+
+
+@dataclass(frozen=True)
+class Prose:
+    html: str
+
+
+Block = Prose | Sidebar
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: str
+    number: int
+    html: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image file the manuscript uses, relative to the manuscript root."""
+
+    path: str
+    media_type: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Chapter:
+    slug: str
+    number: int
+    source: str
+    title: str
+    short_title: str
+    summary: str
+    handout: bool
+    blocks: tuple[Block, ...]
+    headings: tuple[Heading, ...]
+    footnotes: tuple[Footnote, ...]
+    words: int
+
+    @property
+    def id(self) -> str:
+        return self.slug
+
+    @property
+    def sidebars(self) -> tuple[Sidebar, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Sidebar))
+
+    @property
+    def has_questions(self) -> bool:
+        return any(s.kind == "questions" for s in self.sidebars)
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    id: str
+    html: str
+    chapter: str
+
+
+@dataclass(frozen=True)
+class Book:
+    root: Path
+    meta: Meta
+    chapters: tuple[Chapter, ...]
+    glossary: tuple[Term, ...]
+    images: tuple[Image, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def handout_chapters(self) -> tuple[Chapter, ...]:
+        return tuple(c for c in self.chapters if c.handout)
+
+    def chapter_of(self, element_id: str) -> Chapter | None:
+        """The chapter holding an element id (ids are prefixed with the chapter slug)."""
+        for chapter in self.chapters:
+            if element_id == chapter.slug or element_id.startswith(chapter.slug + "--"):
+                return chapter
+        return None

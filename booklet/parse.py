@@ -1,0 +1,327 @@
+"""A chapter's Markdown in, its blocks (prose and sidebars), headings and footnotes out."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Collector, suggest
+from .model import Block, Footnote, Heading, Prose, Sidebar
+from .sidebars import SCHEMAS, RawBody, RawItem, build_sidebar, check_required, check_title
+from .sidebars import parse_fields as parse_sidebar_fields
+
+# Typographic quotes per language: primary open/close, secondary open/close.
+QUOTES = {
+    "en": "“”‘’",
+    "nl": "“”‘’",
+    "de": "„“‚‘",
+    "fr": ["«\u202f", "\u202f»", "‹\u202f", "\u202f›"],
+    "es": "«»“”",
+    "it": "«»“”",
+}
+EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
+CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
+EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
+FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
+    return slug or "section"
+
+
+def make_markdown(language: str) -> MarkdownIt:
+    quotes = QUOTES.get(language.split("-")[0].lower(), "“”‘’")
+    md = MarkdownIt(
+        "commonmark", {"typographer": True, "xhtmlOut": True, "html": False, "quotes": quotes}
+    )
+    md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    md.use(colon_fence_plugin).use(footnote_plugin)
+    md.add_render_rule("footnote_ref", render_footnote_ref)
+    return md
+
+
+def render_footnote_ref(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    meta = tokens[idx].meta
+    number = int(meta["id"]) + 1
+    slug = env["slug"]
+    ref_id = f"{slug}--fnref-{number}" + (f"-{meta['subId']}" if meta.get("subId") else "")
+    return (
+        f'<a class="noteref" id="{ref_id}" href="#{slug}--fn-{number}" '
+        f'epub:type="noteref" role="doc-noteref">{number}</a>'
+    )
+
+
+@dataclass
+class Link:
+    path: Path
+    line: int
+    target: str
+    anchor: str | None
+
+
+@dataclass
+class ParsedChapter:
+    blocks: list[Block] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    images: list[tuple[str, int]] = field(default_factory=list)
+    words: int = 0
+    ids: set[str] = field(default_factory=set)
+
+
+class ChapterParser:
+    """Parses one chapter; `chapter_slugs` maps chapter file names to slugs for link rewriting."""
+
+    def __init__(
+        self, md: MarkdownIt, collector: Collector, chapter_slugs: dict[str, str]
+    ) -> None:
+        self.md = md
+        self.collector = collector
+        self.chapter_slugs = chapter_slugs
+
+    def parse(self, path: Path, text: str, first_line: int, slug: str) -> ParsedChapter:
+        self.path, self.first_line, self.slug = path, first_line, slug
+        self.out = ParsedChapter()
+        self.counts: dict[str, int] = {}
+        env: dict[str, Any] = {"slug": slug}
+        tokens = self.md.parse(text, env)
+        self.lines = text.split("\n")
+        body, notes = split_footnotes(tokens)
+        self.prepare(body, 0)
+        segment: list[Token] = []
+        for token in body:
+            if token.type == "colon_fence" and token.level == 0:
+                self.flush(segment, env)
+                segment = []
+                sidebar = self.sidebar(token)
+                if sidebar:
+                    self.out.blocks.append(sidebar)
+            else:
+                segment.append(token)
+        self.flush(segment, env)
+        self.footnotes(notes, env)
+        return self.out
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def error(self, line: int, message: str) -> None:
+        self.collector.error(self.path, line, message)
+
+    def line_of(self, token: Token, offset: int) -> int:
+        return self.first_line + offset + (token.map[0] if token.map else 0)
+
+    def flush(self, segment: list[Token], env: dict[str, Any]) -> None:
+        if segment:
+            self.out.blocks.append(Prose(self.md.renderer.render(segment, self.md.options, env)))
+
+    def unique_id(self, wanted: str) -> str:
+        candidate, n = wanted, 2
+        while candidate in self.out.ids:
+            candidate, n = f"{wanted}-{n}", n + 1
+        self.out.ids.add(candidate)
+        return candidate
+
+    def prepare(self, tokens: list[Token], offset: int) -> None:
+        """Heading ids, link checks, figures and word counts, in place on a token stream."""
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open":
+                self.heading(token, tokens[i + 1], offset)
+            if token.type == "inline" and token.children is not None:
+                line = self.line_of(token, offset)
+                self.out.words += len(token.content.split())
+                for child in token.children:
+                    if child.type == "link_open":
+                        self.link(child, line)
+                    elif child.type == "image":
+                        self.image(child, line)
+        self.figures(tokens)
+
+    def heading(self, token: Token, inline: Token, offset: int) -> None:
+        line = self.line_of(token, offset)
+        level = int(token.tag[1])
+        if level == 1:
+            self.error(line, "chapters take their title from the front matter; use '##' here")
+        wanted = None
+        children = inline.children or []
+        last = children[-1] if children else None
+        if last is not None and last.type == "text":
+            match = EXPLICIT_ID.search(last.content)
+            if match:
+                wanted = match.group(1)
+                last.content = last.content[: match.start()]
+                inline.content = EXPLICIT_ID.sub("", inline.content)
+        plain = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+        if wanted and f"{self.slug}--{wanted}" in self.out.ids:
+            self.error(line, f"heading id '{wanted}' is used twice in this chapter")
+        anchor = self.unique_id(f"{self.slug}--{wanted or slugify(plain)}")
+        token.attrSet("id", anchor)
+        self.out.headings.append(Heading(level, plain.strip(), anchor))
+
+    def link(self, token: Token, line: int) -> None:
+        href = str(token.attrGet("href") or "")
+        if EXTERNAL.match(href):
+            return
+        if href.startswith("#"):
+            self.out.links.append(Link(self.path, line, self.path.name, href[1:]))
+            token.attrSet("href", f"#{self.slug}--{href[1:]}")
+            return
+        match = CHAPTER_LINK.match(href)
+        if not match:
+            self.error(
+                line,
+                f"link target '{href}' is neither a web address nor a chapter file; "
+                "write 'https://…' or 'NN-chapter.md#id'",
+            )
+            return
+        target, anchor = match.group(1), match.group(2)
+        slug = self.chapter_slugs.get(target)
+        if slug is None:
+            hint = suggest(target, self.chapter_slugs)
+            self.error(line, f"link to missing chapter '{target}'{hint}")
+            return
+        self.out.links.append(Link(self.path, line, target, anchor))
+        token.attrSet("href", f"#{slug}--{anchor}" if anchor else f"#{slug}")
+
+    def image(self, token: Token, line: int) -> None:
+        src = str(token.attrGet("src") or "")
+        if not token.content.strip():
+            self.error(line, f"image '{src}' needs alt text: write ![what it shows]({src})")
+        self.out.images.append((src, line))
+
+    def figures(self, tokens: list[Token]) -> None:
+        """A paragraph holding only an image becomes a <figure> with its title as caption."""
+        for i in range(len(tokens) - 2):
+            opening, inline, closing = tokens[i : i + 3]
+            children = inline.children or []
+            if not (
+                opening.type == "paragraph_open"
+                and closing.type == "paragraph_close"
+                and len(children) == 1
+                and children[0].type == "image"
+            ):
+                continue
+            image = children[0]
+            src = html.escape(str(image.attrGet("src") or ""))
+            alt = html.escape(image.content)
+            caption = str(image.attrGet("title") or "")
+            figure = f'<figure class="figure"><img src="{src}" alt="{alt}" />'
+            if caption:
+                figure += f"<figcaption>{html.escape(caption)}</figcaption>"
+            opening.type, opening.tag, opening.nesting = "html_block", "", 0
+            opening.content = figure + "</figure>\n"
+            inline.type, inline.children, inline.content = "text", [], ""
+            closing.type, closing.tag, closing.nesting = "text", "", 0
+
+    # -- sidebars --------------------------------------------------------------------------
+
+    def sidebar(self, token: Token) -> Sidebar | None:
+        line = self.line_of(token, 0)
+        start, end = token.map or (0, 0)
+        if end - 1 <= start or not self.lines[end - 1].strip().startswith(":::"):
+            self.error(line, "sidebar is never closed; add a line ':::' after its body")
+            return None
+        info = FENCE_INFO.match(token.info.strip())
+        if not info:
+            self.error(line, f"sidebar needs a kind: write ':::{{note}}' (kinds: {kinds()})")
+            return None
+        kind, title = info.group(1).strip(), info.group(2).strip() or None
+        if kind not in SCHEMAS:
+            self.error(line, f"unknown sidebar kind '{kind}'{suggest(kind, SCHEMAS)} (kinds: {kinds()})")
+            return None
+        lines = token.content.split("\n")
+        nested = next((n for n, text in enumerate(lines) if text.lstrip().startswith(":::")), None)
+        if nested is not None:
+            self.error(line + 1 + nested, "sidebars cannot be nested; close the first with ':::'")
+            return None
+
+        def report(at: int, message: str) -> None:
+            self.error(at, message)
+
+        fields, used = parse_sidebar_fields(lines, line + 1, kind, report)
+        check_title(kind, title, report, line)
+        title_text = self.md.renderInline(title, {"slug": self.slug}) if title else None
+        check_required(kind, title, fields, report, line)
+        body = self.sidebar_body("\n".join(lines[used:]), line + 1 + used)
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        ident = (
+            f"{self.slug}--term-{slugify(title)}"
+            if kind == "term" and title
+            else f"{self.slug}--{kind}-{self.counts[kind]}"
+        )
+        self.out.ids.add(ident)
+        return build_sidebar(kind, ident, title_text, fields, body, self.inline, line, report)
+
+    def inline(self, source: str) -> str:
+        return self.md.renderInline(source, {"slug": self.slug})
+
+    def sidebar_body(self, text: str, first_line: int) -> RawBody:
+        env: dict[str, Any] = {"slug": self.slug}
+        tokens = self.md.parse(text, env)
+        tokens, _ = split_footnotes(tokens)
+        self.prepare(tokens, first_line - self.first_line)
+        rendered = self.md.renderer.render(tokens, self.md.options, env)
+        empty = not text.strip()
+        top = [t for t in tokens if t.level == 0]
+        items: tuple[RawItem, ...] | None = None
+        if (
+            len(top) == 2
+            and top[0].type in ("bullet_list_open", "ordered_list_open")
+            and top[1].type in ("bullet_list_close", "ordered_list_close")
+        ):
+            found = []
+            for i, t in enumerate(tokens):
+                if t.type == "list_item_open" and t.level == 1:
+                    inline = next((x for x in tokens[i:] if x.type == "inline"), None)
+                    if inline is None or inline.children is None:
+                        continue
+                    found.append(
+                        RawItem(
+                            inline.content,
+                            self.md.renderer.renderInline(inline.children, self.md.options, env),
+                            first_line + (t.map[0] if t.map else 0),
+                        )
+                    )
+            items = tuple(found)
+        return RawBody(rendered, items, empty)
+
+    # -- footnotes -------------------------------------------------------------------------
+
+    def footnotes(self, tokens: list[Token], env: dict[str, Any]) -> None:
+        current: list[Token] = []
+        number = 0
+        for token in tokens:
+            if token.type == "footnote_open":
+                current, number = [], int(token.meta["id"]) + 1
+            elif token.type == "footnote_close":
+                body = self.md.renderer.render(current, self.md.options, env)
+                self.out.footnotes.append(
+                    Footnote(f"{self.slug}--fn-{number}", number, body.strip())
+                )
+            elif token.type != "footnote_anchor":
+                current.append(token)
+
+
+def split_footnotes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Separate the footnote block that the footnote plugin appends at the end."""
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            notes = [t for t in tokens[i:] if t.type not in ("footnote_block_open", "footnote_block_close")]
+            return tokens[:i], notes
+    return tokens, []
+
+
+def kinds() -> str:
+    return ", ".join(sorted(SCHEMAS))

@@ -1,0 +1,82 @@
+"""A `Book` in, HTML/XHTML text from the Jinja templates out (shared by every medium)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from . import __version__
+from .fonts import font_face_css, fonts_used
+from .model import Book, Chapter
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+STYLES = PROJECT / "styles"
+NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)"[^>]*>(\d+)</a>')
+PARAGRAPH = re.compile(r"</?p>")
+HREF = re.compile(r'href="#([^"]+)"')
+
+
+def inline_notes(html: str, chapter: Chapter) -> Markup:
+    """Footnote calls become inline <span class="footnote"> (CSS floats them to the page foot)."""
+    notes = {note.id: note for note in chapter.footnotes}
+
+    def replace(match: re.Match[str]) -> str:
+        note = notes.get(match.group(2))
+        if note is None:
+            return match.group(0)
+        body = PARAGRAPH.sub(" ", note.html).strip()
+        return f'<span class="footnote" id="{note.id}">{body}</span>'
+
+    return Markup(NOTEREF.sub(replace, html))
+
+
+def epub_href(book: Book, target: str) -> str:
+    """An in-book link target as a link between the EPUB's chapter documents."""
+    if target == "glossary" or target.startswith("glossary--"):
+        return f"glossary.xhtml#{target}"
+    chapter = book.chapter_of(target)
+    return f"{chapter.slug}.xhtml#{target}" if chapter else f"#{target}"
+
+
+@pass_context
+def epub_links(context: Context, html: str) -> Markup:
+    """Rewrite in-book links of rendered prose for the EPUB's one-document-per-chapter layout."""
+    book: Book = context["book"]
+    return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1))}"', html))
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xhtml", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["inline_notes"] = inline_notes
+    env.filters["epub_links"] = epub_links
+    return env
+
+
+def render(template: str, book: Book, **extra: Any) -> str:
+    """Render one template with the book's context (plus `extra`)."""
+    context = {
+        "book": book,
+        "meta": book.meta,
+        "chapters": book.chapters,
+        "glossary": book.glossary,
+        "version": __version__,
+        "font_faces": Markup(font_face_css()),
+        "fonts_used": fonts_used(),
+        "keywords": ", ".join(c.short_title for c in book.chapters),
+        **extra,
+    }
+    return environment().get_template(template).render(context)
