@@ -93,9 +93,15 @@ def write(document: Any, path: Path, book: Book) -> None:
 SCREEN_STYLES = ["book.css", "sidebars.css", "pdf.css"]
 
 
+@cache
+def screen_document(book: Book) -> Any:
+    """The booklet laid out once per process; the PDFs and the EPUB page-list reuse it."""
+    return layout(book, SCREEN_STYLES)
+
+
 def render_screen(book: Book, out_dir: Path) -> list[Output]:
     """The screen PDF: `<slug>.pdf`."""
-    document = layout(book, SCREEN_STYLES)
+    document = screen_document(book)
     path = out_dir / f"{book.meta.slug}.pdf"
     write(document, path, book)
     return [Output("pdf", path, len(document.pages))]
