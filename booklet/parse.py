@@ -31,6 +31,9 @@ QUOTES = {
 EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
+BLOCKS = {
+    "paragraph_open", "bullet_list_open", "ordered_list_open", "table_open", "blockquote_open"
+}
 FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
 
 
@@ -134,7 +137,7 @@ class ChapterParser:
         self.out.ids.add(candidate)
         return candidate
 
-    def prepare(self, tokens: list[Token], offset: int) -> None:
+    def prepare(self, tokens: list[Token], offset: int, sidebar: bool = False) -> None:
         """Heading ids, link checks, figures and word counts, in place on a token stream."""
         for i, token in enumerate(tokens):
             if token.type == "heading_open":
@@ -148,6 +151,16 @@ class ChapterParser:
                     elif child.type == "image":
                         self.image(child, line)
         self.figures(tokens)
+        if not sidebar:
+            self.block_ids(tokens)
+
+    def block_ids(self, tokens: list[Token]) -> None:
+        """Give every top-level block an id, so pages can be located in every medium."""
+        for token in tokens:
+            if token.level == 0 and token.nesting == 1 and token.type in BLOCKS:
+                if not token.attrGet("id"):
+                    self.counts["block"] = self.counts.get("block", 0) + 1
+                    token.attrSet("id", self.unique_id(f"{self.slug}--b{self.counts['block']}"))
 
     def heading(self, token: Token, inline: Token, offset: int) -> None:
         line = self.line_of(token, offset)
@@ -271,7 +284,7 @@ class ChapterParser:
         env: dict[str, Any] = {"slug": self.slug}
         tokens = self.md.parse(text, env)
         tokens, _ = split_footnotes(tokens)
-        self.prepare(tokens, first_line - self.first_line)
+        self.prepare(tokens, first_line - self.first_line, sidebar=True)
         rendered = self.md.renderer.render(tokens, self.md.options, env)
         empty = not text.strip()
         top = [t for t in tokens if t.level == 0]
