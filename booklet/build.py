@@ -86,4 +86,9 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Result(outputs=[Output(o.kind, out_dir / o.path.relative_to(staging), o.pages, o.paper) for o in outputs], warnings=warnings)
+    return Result(
+        outputs=[
+            Output(o.kind, out_dir / o.path.relative_to(staging), o.pages, o.paper) for o in outputs
+        ],
+        warnings=warnings,
+    )

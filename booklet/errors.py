@@ -49,7 +49,9 @@ class Collector:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ManuscriptError(self.errors)
+            # Files in the order they were read, then lines in order.
+            order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in self.errors))}
+            raise ManuscriptError(sorted(self.errors, key=lambda d: (order[d.path], d.line)))
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

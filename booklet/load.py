@@ -36,7 +36,12 @@ PAPERS = ("A4", "Letter")
 MAX_CHAPTER_BYTES = 1_000_000
 MAX_IMAGE_BYTES = 10_000_000
 MAX_IMAGE_PIXELS = 40_000_000
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$\n?", re.S | re.M)
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
@@ -96,17 +101,32 @@ def check_keys(
         if key not in allowed:
             valid = ", ".join(allowed)
             collector.error(
-                path, line, f"unknown {what} key '{key}'{suggest(str(key), allowed)} (valid keys: {valid})"
+                path,
+                line,
+                f"unknown {what} key '{key}'{suggest(str(key), allowed)} (valid keys: {valid})",
             )
-        elif not isinstance(value, allowed[key]) or (allowed[key] is int and isinstance(value, bool)):
-            kind = {str: "text", list: "a list", bool: "true or false", dt.date: "a date (YYYY-MM-DD)"}
-            collector.error(path, line, f"'{key}' must be {kind.get(allowed[key], allowed[key].__name__)}")
+        elif not isinstance(value, allowed[key]) or (
+            allowed[key] is int and isinstance(value, bool)
+        ):
+            kind = {
+                str: "text",
+                list: "a list",
+                bool: "true or false",
+                dt.date: "a date (YYYY-MM-DD)",
+            }
+            collector.error(
+                path, line, f"'{key}' must be {kind.get(allowed[key], allowed[key].__name__)}"
+            )
 
 
-def load_meta(root: Path, collector: Collector) -> tuple[Meta, list[str] | None, dict[str, int]] | None:
+def load_meta(
+    root: Path, collector: Collector
+) -> tuple[Meta, list[str] | None, dict[str, int]] | None:
     path = root / "book.yaml"
     if not path.is_file():
-        collector.error(path, 1, "book.yaml is missing; create it with at least 'title' and 'language'")
+        collector.error(
+            path, 1, "book.yaml is missing; create it with at least 'title' and 'language'"
+        )
         return None
     text = read_text(path, collector)
     parsed = read_yaml(text, path, 1, collector) if text is not None else None
@@ -124,23 +144,39 @@ def load_meta(root: Path, collector: Collector) -> tuple[Meta, list[str] | None,
 
     language = text_of("language", "en")
     if not LANGUAGE.match(language):
-        collector.error(path, lines.get("language", 1), f"language '{language}' is not a language tag like 'en' or 'nl-BE'")
+        collector.error(
+            path,
+            lines.get("language", 1),
+            f"language '{language}' is not a language tag like 'en' or 'nl-BE'",
+        )
     trim = text_of("trim", "A5")
     if trim not in TRIMS:
-        collector.error(path, lines.get("trim", 1), f"trim '{trim}' is not known{suggest(trim, TRIMS)} (trims: {', '.join(TRIMS)})")
+        collector.error(
+            path,
+            lines.get("trim", 1),
+            f"trim '{trim}' is not known{suggest(trim, TRIMS)} (trims: {', '.join(TRIMS)})",
+        )
     papers = tuple(str(p) for p in data.get("handout_papers", PAPERS) or ())
     for paper in papers:
         if paper not in PAPERS:
-            collector.error(path, lines.get("handout_papers", 1), f"handout paper '{paper}' is not known{suggest(paper, PAPERS)} (papers: {', '.join(PAPERS)})")
+            collector.error(
+                path,
+                lines.get("handout_papers", 1),
+                f"handout paper '{paper}' is not known{suggest(paper, PAPERS)} (papers: {', '.join(PAPERS)})",
+            )
     authors = tuple(str(a) for a in data.get("authors", []) if isinstance(a, str | int))
     date = data.get("date") if isinstance(data.get("date"), dt.date) else dt.date(2000, 1, 1)
     title = text_of("title", "Untitled")
-    identifier = text_of("identifier") or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'booklet:' + title)}"
+    identifier = (
+        text_of("identifier") or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'booklet:' + title)}"
+    )
     if identifier.startswith("urn:uuid:"):
         try:
             uuid.UUID(identifier[9:])
         except ValueError:
-            collector.error(path, lines.get("identifier", 1), f"identifier '{identifier}' is not a valid UUID")
+            collector.error(
+                path, lines.get("identifier", 1), f"identifier '{identifier}' is not a valid UUID"
+            )
     chapters = data.get("chapters")
     meta = Meta(
         title=title,
@@ -161,18 +197,28 @@ def load_meta(root: Path, collector: Collector) -> tuple[Meta, list[str] | None,
     return meta, order, lines
 
 
-def chapter_files(root: Path, order: list[str] | None, lines: dict[str, int], collector: Collector) -> list[Path]:
+def chapter_files(
+    root: Path, order: list[str] | None, lines: dict[str, int], collector: Collector
+) -> list[Path]:
     if order is None:
         return sorted(p for p in root.glob("*.md") if p.is_file())
     files: list[Path] = []
     book = root / "book.yaml"
     for name in order:
-        path = (root / name)
+        path = root / name
         if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".md"):
-            collector.error(book, lines.get("chapters", 1), f"chapter '{name}' must be a '.md' file name inside the manuscript folder")
+            collector.error(
+                book,
+                lines.get("chapters", 1),
+                f"chapter '{name}' must be a '.md' file name inside the manuscript folder",
+            )
         elif not path.is_file():
             found = [p.name for p in root.glob("*.md")]
-            collector.error(book, lines.get("chapters", 1), f"chapter file '{name}' does not exist{suggest(name, found)}")
+            collector.error(
+                book,
+                lines.get("chapters", 1),
+                f"chapter file '{name}' does not exist{suggest(name, found)}",
+            )
         elif path in files:
             collector.error(book, lines.get("chapters", 1), f"chapter '{name}' is listed twice")
         else:
@@ -195,7 +241,9 @@ def load(root: Path) -> Book:
     meta, order, meta_lines = loaded
     files = chapter_files(root, order, meta_lines, collector)
     if not files and not collector.errors:
-        collector.error(root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files")
+        collector.error(
+            root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files"
+        )
     slugs: dict[str, str] = {}
     for path in files:
         slug = chapter_slug(path)
@@ -215,7 +263,9 @@ def load(root: Path) -> Book:
         if front is None:
             continue
         if not body.strip():
-            collector.error(path, first_line, "chapter has no text; write its Markdown after the front matter")
+            collector.error(
+                path, first_line, "chapter has no text; write its Markdown after the front matter"
+            )
             continue
         slug = slugs[path.name]
         parsed = parser.parse(path, body, first_line, slug)
@@ -247,7 +297,8 @@ def load(root: Path) -> Book:
             if f"{slugs[link.target]}--{link.anchor}" not in target_ids:
                 names = sorted(i.split("--", 1)[1] for i in target_ids if "--" in i)
                 collector.error(
-                    link.path, link.line,
+                    link.path,
+                    link.line,
                     f"link to missing anchor '#{link.anchor}' in '{link.target}'"
                     f"{suggest(link.anchor, names)}",
                 )
@@ -263,7 +314,9 @@ def load(root: Path) -> Book:
     )
 
 
-def split_front_matter(text: str, path: Path, collector: Collector) -> tuple[dict[str, Any] | None, str, int]:
+def split_front_matter(
+    text: str, path: Path, collector: Collector
+) -> tuple[dict[str, Any] | None, str, int]:
     match = FRONT_MATTER.match(text)
     if not match:
         collector.error(path, 1, "chapter needs front matter: start with '---', 'title: …', '---'")
@@ -276,16 +329,24 @@ def split_front_matter(text: str, path: Path, collector: Collector) -> tuple[dic
     check_keys(data, lines, CHAPTER_KEYS, path, collector, "front matter")
     if not str(data.get("title", "")).strip():
         collector.error(path, 2, "front matter needs 'title: …'")
-    return data, text[match.end():], body_line
+    return data, text[match.end() :], body_line
 
 
-def check_image(root: Path, chapter: Path, src: str, line: int, collector: Collector) -> Image | None:
+def check_image(
+    root: Path, chapter: Path, src: str, line: int, collector: Collector
+) -> Image | None:
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("/"):
-        collector.error(chapter, line, f"image '{src}' must be a file inside the manuscript folder, given as a relative path")
+        collector.error(
+            chapter,
+            line,
+            f"image '{src}' must be a file inside the manuscript folder, given as a relative path",
+        )
         return None
     path = (chapter.parent / src).resolve()
     if not path.is_relative_to(root):
-        collector.error(chapter, line, f"image '{src}' is outside the manuscript folder; copy it inside")
+        collector.error(
+            chapter, line, f"image '{src}' is outside the manuscript folder; copy it inside"
+        )
         return None
     media_type = IMAGE_TYPES.get(path.suffix.lower())
     if media_type is None:
@@ -296,7 +357,9 @@ def check_image(root: Path, chapter: Path, src: str, line: int, collector: Colle
         return None
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        collector.error(chapter, line, f"image '{src}' is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}")
+        collector.error(
+            chapter, line, f"image '{src}' is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}"
+        )
         return None
     width = height = 0
     if media_type != "image/svg+xml":
@@ -306,11 +369,19 @@ def check_image(root: Path, chapter: Path, src: str, line: int, collector: Colle
             with PILImage.open(path) as img:
                 width, height = img.size
                 if width * height > MAX_IMAGE_PIXELS:
-                    collector.error(chapter, line, f"image '{src}' has {width}×{height} pixels; the limit is {MAX_IMAGE_PIXELS:,}")
+                    collector.error(
+                        chapter,
+                        line,
+                        f"image '{src}' has {width}×{height} pixels; the limit is {MAX_IMAGE_PIXELS:,}",
+                    )
                     return None
                 img.verify()
         except Exception:  # Pillow raises many types for broken files
-            collector.error(chapter, line, f"image '{src}' is not a readable {media_type.split('/')[1].upper()} file")
+            collector.error(
+                chapter,
+                line,
+                f"image '{src}' is not a readable {media_type.split('/')[1].upper()} file",
+            )
             return None
     return Image(str(path.relative_to(root)), media_type, width, height)
 
@@ -325,7 +396,8 @@ def gather_terms(chapters: list[Chapter], collector: Collector, root: Path) -> t
             if key in terms:
                 first = terms[key]
                 collector.error(
-                    root / chapter.source, sidebar.line,
+                    root / chapter.source,
+                    sidebar.line,
                     f"term '{key}' is defined twice (first in {first[1].source}:{first[2].line}); keep one",
                 )
                 continue

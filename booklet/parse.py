@@ -31,8 +31,13 @@ QUOTES = {
 EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
+FOOTNOTE_CALL = re.compile(r"\[\^[^\]\s]+\](?!:)")
 BLOCKS = {
-    "paragraph_open", "bullet_list_open", "ordered_list_open", "table_open", "blockquote_open"
+    "paragraph_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "table_open",
+    "blockquote_open",
 }
 FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
 
@@ -50,7 +55,16 @@ def make_markdown(language: str) -> MarkdownIt:
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.use(colon_fence_plugin).use(footnote_plugin)
     md.add_render_rule("footnote_ref", render_footnote_ref)
+    md.add_render_rule("th_open", render_header_cell)
     return md
+
+
+def render_header_cell(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    # Header cells name their scope so PDF/UA and screen readers can pair them with data cells.
+    tokens[idx].attrSet("scope", "col")
+    return str(self.renderToken(tokens, idx, options, env))
 
 
 def render_footnote_ref(
@@ -88,12 +102,11 @@ class ParsedChapter:
 class ChapterParser:
     """Parses one chapter; `chapter_slugs` maps chapter file names to slugs for link rewriting."""
 
-    def __init__(
-        self, md: MarkdownIt, collector: Collector, chapter_slugs: dict[str, str]
-    ) -> None:
+    def __init__(self, md: MarkdownIt, collector: Collector, chapter_slugs: dict[str, str]) -> None:
         self.md = md
         self.collector = collector
         self.chapter_slugs = chapter_slugs
+        self.renderer: Any = md.renderer  # RendererHTML; the protocol type lacks renderInline
 
     def parse(self, path: Path, text: str, first_line: int, slug: str) -> ParsedChapter:
         self.path, self.first_line, self.slug = path, first_line, slug
@@ -116,7 +129,21 @@ class ChapterParser:
                 segment.append(token)
         self.flush(segment, env)
         self.footnotes(notes, env)
+        self.undefined_notes(body)
         return self.out
+
+    def undefined_notes(self, tokens: list[Token]) -> None:
+        """A `[^x]` left as text means a footnote call without a definition."""
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                for child in token.children:
+                    match = FOOTNOTE_CALL.search(child.content) if child.type == "text" else None
+                    if match:
+                        label = match.group(0)
+                        self.error(
+                            self.line_of(token, 0),
+                            f"footnote {label} has no definition; add a line '{label}: text'",
+                        )
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -157,10 +184,9 @@ class ChapterParser:
     def block_ids(self, tokens: list[Token]) -> None:
         """Give every top-level block an id, so pages can be located in every medium."""
         for token in tokens:
-            if token.level == 0 and token.nesting == 1 and token.type in BLOCKS:
-                if not token.attrGet("id"):
-                    self.counts["block"] = self.counts.get("block", 0) + 1
-                    token.attrSet("id", self.unique_id(f"{self.slug}--b{self.counts['block']}"))
+            if token.level == 0 and token.type in BLOCKS and not token.attrGet("id"):
+                self.counts["block"] = self.counts.get("block", 0) + 1
+                token.attrSet("id", self.unique_id(f"{self.slug}--b{self.counts['block']}"))
 
     def heading(self, token: Token, inline: Token, offset: int) -> None:
         line = self.line_of(token, offset)
@@ -252,7 +278,9 @@ class ChapterParser:
             return None
         kind, title = info.group(1).strip(), info.group(2).strip() or None
         if kind not in SCHEMAS:
-            self.error(line, f"unknown sidebar kind '{kind}'{suggest(kind, SCHEMAS)} (kinds: {kinds()})")
+            self.error(
+                line, f"unknown sidebar kind '{kind}'{suggest(kind, SCHEMAS)} (kinds: {kinds()})"
+            )
             return None
         lines = token.content.split("\n")
         nested = next((n for n, text in enumerate(lines) if text.lstrip().startswith(":::")), None)
@@ -278,7 +306,7 @@ class ChapterParser:
         return build_sidebar(kind, ident, title_text, fields, body, self.inline, line, report)
 
     def inline(self, source: str) -> str:
-        return self.md.renderInline(source, {"slug": self.slug})
+        return str(self.md.renderInline(source, {"slug": self.slug}))
 
     def sidebar_body(self, text: str, first_line: int) -> RawBody:
         env: dict[str, Any] = {"slug": self.slug}
@@ -286,6 +314,11 @@ class ChapterParser:
         tokens, _ = split_footnotes(tokens)
         self.prepare(tokens, first_line - self.first_line, sidebar=True)
         rendered = self.md.renderer.render(tokens, self.md.options, env)
+        if FOOTNOTE_CALL.search(text):
+            self.error(
+                first_line,
+                "footnotes cannot be used inside a sidebar; put the remark in the sidebar's text",
+            )
         empty = not text.strip()
         top = [t for t in tokens if t.level == 0]
         items: tuple[RawItem, ...] | None = None
@@ -303,7 +336,7 @@ class ChapterParser:
                     found.append(
                         RawItem(
                             inline.content,
-                            self.md.renderer.renderInline(inline.children, self.md.options, env),
+                            self.renderer.renderInline(inline.children, self.md.options, env),
                             first_line + (t.map[0] if t.map else 0),
                         )
                     )
@@ -331,7 +364,11 @@ def split_footnotes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     """Separate the footnote block that the footnote plugin appends at the end."""
     for i, token in enumerate(tokens):
         if token.type == "footnote_block_open":
-            notes = [t for t in tokens[i:] if t.type not in ("footnote_block_open", "footnote_block_close")]
+            notes = [
+                t
+                for t in tokens[i:]
+                if t.type not in ("footnote_block_open", "footnote_block_close")
+            ]
             return tokens[:i], notes
     return tokens, []
 

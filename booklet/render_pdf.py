@@ -67,7 +67,10 @@ def stylesheets(book: Book, names: list[str]) -> list[Any]:
     from weasyprint import CSS
 
     size = TRIM_SIZES[book.meta.trim]
-    sheets = [CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config()) for name in names]
+    sheets = [
+        CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config())
+        for name in names
+    ]
     sheets.append(CSS(string=f"@page {{ size: {size}; }}", font_config=font_config()))
     return sheets
 

@@ -49,7 +49,20 @@ FIELD_LINE = re.compile(r"^:([A-Za-z][\w-]*):(?:\s+(.*))?$")
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 DATE = re.compile(
@@ -86,7 +99,7 @@ def parse_fields(
     schema = SCHEMAS[kind]
     fields: dict[str, tuple[str, int]] = {}
     used = 0
-    for used, text in enumerate(lines):  # noqa: B007 - `used` is the count after the loop
+    for used, text in enumerate(lines):
         match = FIELD_LINE.match(text.strip())
         if not match:
             break

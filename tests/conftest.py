@@ -1,0 +1,54 @@
+"""Shared fixtures: the project paths, CLI runs, and the `--regen` switch for golden files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "sample"
+MANUSCRIPT = ROOT / "manuscript"
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen", action="store_true", help="rewrite fixture expectations and golden files"
+    )
+
+
+@pytest.fixture(scope="session")
+def regen(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen"))
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` as a user would, capturing both streams."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The sample manuscript built once through the CLI."""
+    out = tmp_path_factory.mktemp("sample") / "dist"
+    return out, run_cli("--manuscript", SAMPLE, "--out", out)
+
+
+@pytest.fixture(scope="session")
+def booklet_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The shipped manuscript built once through the CLI."""
+    out = tmp_path_factory.mktemp("booklet") / "dist"
+    return out, run_cli("--manuscript", MANUSCRIPT, "--out", out)

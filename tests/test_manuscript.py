@@ -1,0 +1,76 @@
+"""The shipped booklet: it builds cleanly, uses every sidebar kind, and is written in our own words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import MANUSCRIPT, SHARED
+
+from booklet.load import load
+from booklet.model import Sidebar
+from booklet.sidebars import SCHEMAS
+
+NOTES = SHARED / "source" / "belgium-resistance.txt"
+QUOTE_FENCE = re.compile(r"^:::\{quote\}.*?^:::$", re.M | re.S)
+RUN = 8
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
+
+
+def runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
+    w = words(text)
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def test_booklet_builds_without_warnings(booklet_build: tuple[Path, object]) -> None:
+    out, result = booklet_build
+    assert result.returncode == 0, result.stderr  # type: ignore[attr-defined]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["warnings"] == []
+    assert any(o["kind"] == "pdf" and o["pages"] >= 24 for o in manifest["outputs"])
+
+
+def test_booklet_uses_every_sidebar_kind() -> None:
+    book = load(MANUSCRIPT)
+    used = {b.kind for c in book.chapters for b in c.blocks if isinstance(b, Sidebar)}
+    assert used == set(SCHEMAS)
+
+
+def test_booklet_length_and_handouts() -> None:
+    book = load(MANUSCRIPT)
+    total = sum(c.words for c in book.chapters)
+    assert 3000 <= total <= 5000, total
+    assert book.meta.language == "en"
+    assert book.handout_chapters, "some chapters are marked as handouts"
+    for chapter in book.chapters:
+        if chapter.source != "08-sources.md":
+            assert chapter.has_questions, f"{chapter.source} has no discussion questions"
+
+
+@pytest.mark.skipif(not NOTES.exists(), reason="research notes (../shared) not present")
+def test_no_copied_runs_outside_quotes() -> None:
+    notes = runs(NOTES.read_text(encoding="utf-8"))
+    for path in sorted(MANUSCRIPT.glob("*.md")):
+        own = QUOTE_FENCE.sub("", path.read_text(encoding="utf-8"))
+        copied = runs(own) & notes
+        assert not copied, f"{path.name} copies from the notes: {[' '.join(c) for c in copied][:3]}"
+
+
+@pytest.mark.skipif(not NOTES.exists(), reason="research notes (../shared) not present")
+def test_quotations_are_in_the_notes() -> None:
+    notes = " ".join(words(NOTES.read_text(encoding="utf-8")))
+    book = load(MANUSCRIPT)
+    for chapter in book.chapters:
+        for sidebar in chapter.sidebars:
+            if sidebar.kind == "quote":
+                text = re.sub(r"<[^>]+>", "", sidebar.body_html)
+                # A quotation may be shortened with ellipses; every part must be in the notes.
+                for part in re.split(r"…|\.\.\.|\[.*?\]", text):
+                    said = " ".join(words(part))
+                    if said:
+                        assert said in notes, f"quotation not in the notes: {said[:60]}"
