@@ -1,4 +1,4 @@
-"""The booklet's variable fonts and the e-book's text in, small static font files and @font-face CSS out.
+"""The variable fonts and the e-book's text in, small static font files and @font-face CSS out.
 
 E-readers handle variable fonts poorly (older engines show only the default instance), and the full
 files weigh 0.4-1 MB each. So each face the EPUB stylesheet uses becomes a static instance, subset
@@ -16,9 +16,25 @@ from pathlib import Path
 from .fonts import faces
 
 # OpenType features worth keeping for running text: kerning, ligatures, marks and numeral styles.
-FEATURES = ("kern", "liga", "clig", "calt", "ccmp", "locl", "mark", "mkmk", "onum", "lnum", "pnum", "tnum")
+FEATURES = (
+    "kern",
+    "liga",
+    "clig",
+    "calt",
+    "ccmp",
+    "locl",
+    "mark",
+    "mkmk",
+    "onum",
+    "lnum",
+    "pnum",
+    "tnum",
+)
 # Characters a reading system may produce itself: hyphenation, ellipsis, quotes, the CSS content.
-ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0\u00ad\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192"
+ALWAYS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "\u00a0\u00ad\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192"
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,9 @@ def source_path(face: EpubFace) -> Path:
     for candidate in faces():
         if candidate.family == face.source_family and (candidate.style == "italic") == face.italic:
             return candidate.path
-    raise LookupError(f"no font file for {face.source_family} {'italic' if face.italic else 'roman'}")
+    raise LookupError(
+        f"no font file for {face.source_family} {'italic' if face.italic else 'roman'}"
+    )
 
 
 @cache
@@ -102,7 +120,9 @@ def static_font(face: EpubFace, characters: str) -> bytes:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
-    variable = TTFont(io.BytesIO(subset_variable(source_path(face), characters)), recalcTimestamp=False)
+    variable = TTFont(
+        io.BytesIO(subset_variable(source_path(face), characters)), recalcTimestamp=False
+    )
     location: dict[str, float] = {"wght": face.weight}
     if any(axis.axisTag == "opsz" for axis in variable["fvar"].axes):
         location["opsz"] = 12  # the text optical size, as in the printed booklet
@@ -128,7 +148,9 @@ def embedded_fonts(texts: list[str]) -> list[tuple[EpubFace, bytes]]:
 
 def font_face_css(fonts: list[tuple[EpubFace, bytes]], prefix: str = "../") -> str:
     """@font-face rules for the embedded faces; the reader's own font settings still win."""
-    rules = ["/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1), renamed. */"]
+    rules = [
+        "/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1), renamed. */"
+    ]
     for face, _ in fonts:
         rules.append(
             f'@font-face {{ font-family: "{face.family}"; src: url("{prefix}{face.file_name}"); '

@@ -162,7 +162,8 @@ class ChapterParser:
                 if not token.attrGet("id"):
                     token.attrSet("id", self.next_block_id())
             elif token.level == 0 and token.type == "html_block" and token.content.startswith(FIGURE):
-                token.content = token.content.replace(FIGURE, f'{FIGURE} id="{self.next_block_id()}"', 1)
+                ident = self.next_block_id()
+                token.content = token.content.replace(FIGURE, f'{FIGURE} id="{ident}"', 1)
 
     def next_block_id(self) -> str:
         self.counts["block"] = self.counts.get("block", 0) + 1

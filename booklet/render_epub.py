@@ -1,4 +1,4 @@
-"""A `Book` in, `<slug>.epub` out: XHTML from the Jinja templates, packaged by ebooklib, with print page numbers.
+"""A `Book` in, `<slug>.epub` out: templated XHTML packaged by ebooklib, with print page numbers.
 
 ebooklib is used only as a packager (its own HTML handling rewrites documents): every document is
 rendered here as complete XHTML and added byte for byte. The page-list comes from the laid-out
@@ -18,9 +18,9 @@ from typing import Any
 
 from lxml import etree
 
-from .epub_fonts import EpubFace, embedded_fonts, font_face_css
+from . import __version__, render_html
+from .epub_fonts import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
 from .model import Book
-from . import render_html
 from .render_html import STYLES
 from .render_pdf import Output, screen_document
 
@@ -32,7 +32,23 @@ COVER_WIDTH = 1600  # pixels; the height follows the trim (A5: 2263)
 STYLESHEET = "css/epub.css"
 FONT_SHEET = "css/fonts.css"
 # Elements a page-break <span> may precede; elsewhere (dt, li, ...) it becomes the first child.
-FLOW_PARENTS = {"body", "section", "header", "footer", "aside", "div", "blockquote", "figure", "nav", "main", "article", "li", "dd", "td", "th"}
+FLOW_PARENTS = {
+    "body",
+    "section",
+    "header",
+    "footer",
+    "aside",
+    "div",
+    "blockquote",
+    "figure",
+    "nav",
+    "main",
+    "article",
+    "li",
+    "dd",
+    "td",
+    "th",
+}
 START_TAG = '<[A-Za-z][^<>]*?\\sid="{}"[^<>]*>'
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 APPLE_OPTIONS = """<?xml version="1.0" encoding="utf-8"?>
@@ -59,7 +75,7 @@ class Document:
 
 @dataclass(frozen=True)
 class PageBreak:
-    """Where printed page `number` begins: before (or, in a list, at the start of) element `target`."""
+    """Where printed page `number` begins: before (in a list: at the start of) element `target`."""
 
     number: int
     document: str
@@ -110,19 +126,20 @@ def modified(book: Book) -> dt.datetime:
 # -- documents -------------------------------------------------------------------------------
 
 
-def page(template: str, book: Book, fonts: bool, **extra: Any) -> str:
-    sheets = [FONT_SHEET, STYLESHEET] if fonts else [STYLESHEET]
+def page(template: str, book: Book, **extra: Any) -> str:
+    """One XHTML document from `templates/epub/`, linked to the fonts and the stylesheet."""
+    sheets = [FONT_SHEET, STYLESHEET]
     return render_html.render(f"epub/{template}", book, stylesheets=sheets, **extra)
 
 
-def content_documents(book: Book, fonts: bool) -> list[Document]:
+def content_documents(book: Book) -> list[Document]:
     """The chapters and the glossary: the documents that hold the printed pages."""
     docs = [
-        Document(f"{c.slug}.xhtml", f"chapter-{c.slug}", page("chapter.xhtml", book, fonts, chapter=c))
+        Document(f"{c.slug}.xhtml", f"chapter-{c.slug}", page("chapter.xhtml", book, chapter=c))
         for c in book.chapters
     ]
     if book.glossary:
-        docs.append(Document("glossary.xhtml", "glossary", page("glossary.xhtml", book, fonts)))
+        docs.append(Document("glossary.xhtml", "glossary", page("glossary.xhtml", book)))
     return docs
 
 
@@ -167,17 +184,17 @@ def page_breaks(book: Book, docs: list[Document]) -> list[PageBreak]:
     elements = [(doc.name, ident, inside) for doc in docs for ident, inside in element_ids(doc)]
     breaks: dict[int, PageBreak] = {}
     for name, ident, inside in elements:
-        number = first.get(ident)
-        if number is not None and number not in breaks:
-            breaks[number] = PageBreak(number, name, ident, inside)
+        if ident in first:
+            breaks.setdefault(first[ident], PageBreak(first[ident], name, ident, inside))
     for chapter in book.chapters:
         for note in chapter.footnotes:
-            number = first.get(note.id)
-            if number is not None and number not in breaks:
-                ref = note.id.replace("--fn-", "--fnref-")
-                breaks[number] = PageBreak(number, f"{chapter.slug}.xhtml", ref)
+            if note.id in first:
+                call = PageBreak(
+                    first[note.id], f"{chapter.slug}.xhtml", note.id.replace("--fn-", "--fnref-")
+                )
+                breaks.setdefault(call.number, call)
     for number, ids in enumerate(anchors, 1):
-        running = [(n, i, inside) for n, i, inside in elements if i in ids]
+        running = [element for element in elements if element[1] in ids]
         if number not in breaks and running:
             name, ident, inside = running[-1]  # the innermost, latest block still open
             breaks[number] = PageBreak(number, name, ident, inside)
@@ -192,8 +209,12 @@ def insert_markers(doc: Document, breaks: list[PageBreak]) -> Document:
     for pagebreak in breaks:
         match = re.search(START_TAG.format(re.escape(pagebreak.target)), text)
         if match is None:
-            raise ValueError(f"{doc.name}: no element with id '{pagebreak.target}' for page {pagebreak.number}")
-        placed.append((match.end() if pagebreak.inside else match.start(), pagebreak.number, pagebreak.marker))
+            raise ValueError(
+                f"{doc.name}: no element with id '{pagebreak.target}' for page {pagebreak.number}"
+            )
+        placed.append(
+            (match.end() if pagebreak.inside else match.start(), pagebreak.number, pagebreak.marker)
+        )
     for position, _, marker in sorted(placed, reverse=True):  # from the end, so positions hold
         text = text[:position] + marker + text[position:]
     return Document(doc.name, doc.uid, text)
@@ -204,9 +225,13 @@ def nav_points(book: Book) -> list[NavPoint]:
     for chapter in book.chapters:
         href = f"{chapter.slug}.xhtml"
         children = tuple(
-            NavPoint(f"np-{h.id}", h.text, f"{href}#{h.id}") for h in chapter.headings if h.level == 2
+            NavPoint(f"np-{h.id}", h.text, f"{href}#{h.id}")
+            for h in chapter.headings
+            if h.level == 2
         )
-        points.append(NavPoint(f"np-{chapter.slug}", f"{chapter.number}. {chapter.title}", href, children))
+        points.append(
+            NavPoint(f"np-{chapter.slug}", f"{chapter.number}. {chapter.title}", href, children)
+        )
     if book.glossary:
         points.append(NavPoint("np-glossary", "Glossary", "glossary.xhtml"))
     return points
@@ -227,10 +252,16 @@ def play_order(hrefs: list[str], docs: list[Document]) -> dict[str, int]:
 
 def ncx(book: Book, docs: list[Document], pages: list[PageBreak]) -> str:
     points = nav_points(book)
-    hrefs = [p.href for p in points] + [c.href for p in points for c in p.children] + [p.href for p in pages]
+    hrefs = (
+        [p.href for p in points]
+        + [c.href for p in points for c in p.children]
+        + [p.href for p in pages]
+    )
     depth = 2 if any(p.children for p in points) else 1
     order = play_order(hrefs, docs)
-    return render_html.render("epub/toc.ncx.xml", book, points=points, pages=pages, play_order=order, depth=depth)
+    return render_html.render(
+        "epub/toc.ncx.xml", book, points=points, pages=pages, play_order=order, depth=depth
+    )
 
 
 # -- resources -------------------------------------------------------------------------------
@@ -263,15 +294,24 @@ def image_bytes(book: Book, path: str) -> bytes:
 
 
 class FixedTimeZip(zipfile.ZipFile):
-    """A zip whose entries all carry one timestamp and the same permissions: same input, same bytes."""
+    """A zip whose entries share one timestamp and one mode: same input, same bytes."""
 
     def __init__(self, file: Any, when: dt.datetime, **kwargs: Any) -> None:
         super().__init__(file, "w", **kwargs)
-        self.when = when.timetuple()[:6]
+        self.when: tuple[int, int, int, int, int, int] = (
+            when.year,
+            when.month,
+            when.day,
+            when.hour,
+            when.minute,
+            when.second,
+        )
 
-    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None) -> None:
+    def writestr(
+        self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None
+    ) -> None:
         if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.when)
             info.compress_type = self.compression if compress_type is None else compress_type
             info.external_attr = 0o644 << 16
             zinfo_or_arcname = info
@@ -284,7 +324,9 @@ def writer_class() -> type:
     class Writer(epub.EpubWriter):  # type: ignore[misc]
         """ebooklib's writer plus `xml:lang` on <package>, our own NCX and fixed zip timestamps."""
 
-        def __init__(self, name: str, book: Any, options: dict[str, Any], language: str, ncx: str) -> None:
+        def __init__(
+            self, name: str, book: Any, options: dict[str, Any], language: str, ncx: str
+        ) -> None:
             super().__init__(name, book, options)
             self.language = language
             self.ncx = ncx
@@ -298,7 +340,10 @@ def writer_class() -> type:
 
         def write(self) -> None:
             self.out = FixedTimeZip(
-                self.file_name, self.options["mtime"], compression=zipfile.ZIP_DEFLATED, compresslevel=9
+                self.file_name,
+                self.options["mtime"],
+                compression=zipfile.ZIP_DEFLATED,
+                compresslevel=9,
             )
             self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
             self._write_container()
@@ -317,7 +362,7 @@ def accessibility(book: Book, images: bool) -> list[tuple[str, str]]:
         "structuralNavigation",
         "pageNavigation",
         "printPageNumbers",
-        "alternativeText",  # the cover and every image carry alt text; charts have their data as text
+        "alternativeText",  # the cover and images have alt text; charts have their data as text
         "displayTransformability",
     ]
     meta = [("schema:accessMode", "textual"), ("schema:accessMode", "visual")]
@@ -351,6 +396,8 @@ def package(
 
     meta = book.meta
     ebook = epub.EpubBook()
+    generator = {"name": "generator", "content": f"booklet {__version__} with EbookLib"}
+    ebook.metadata[epub.NAMESPACES["OPF"]]["generator"] = [("", generator)]
     ebook.set_identifier(meta.identifier)
     ebook.set_language(meta.language)
     ebook.title = meta.title
@@ -358,36 +405,85 @@ def package(
     ebook.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
     if meta.subtitle:
         ebook.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
-        ebook.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        ebook.add_metadata(
+            None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"}
+        )
     for n, author in enumerate(meta.authors, 1):
         ebook.add_author(author, role="aut", uid=f"author-{n}")  # unique ids (ebooklib #356)
-    for name, value in (("publisher", meta.publisher), ("description", meta.description), ("rights", meta.rights)):
+    for name, value in (
+        ("publisher", meta.publisher),
+        ("description", meta.description),
+        ("rights", meta.rights),
+    ):
         if value:
             ebook.add_metadata("DC", name, value)
     ebook.add_metadata("DC", "date", meta.date.isoformat())
     ebook.add_metadata(None, "meta", meta.identifier, {"property": "pageBreakSource"})
-    for prop, value in accessibility(book, bool(book.images) or "<svg" in "".join(d.text for d in documents)):
+    for prop, value in accessibility(
+        book, bool(book.images) or "<svg" in "".join(d.text for d in documents)
+    ):
         ebook.add_metadata(None, "meta", value, {"property": prop})
-    ebook.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo", "id": "conformance"})
-    ebook.add_metadata(None, "meta", meta.publisher or "booklet", {"property": "a11y:certifiedBy", "refines": "#conformance"})
+    ebook.add_metadata(
+        None,
+        "meta",
+        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+        {"property": "dcterms:conformsTo", "id": "conformance"},
+    )
+    ebook.add_metadata(
+        None,
+        "meta",
+        meta.publisher or "booklet",
+        {"property": "a11y:certifiedBy", "refines": "#conformance"},
+    )
 
     ebook.set_cover(COVER_IMAGE, cover, create_page=False)
     items = {}
     for doc in documents:
-        item = epub.EpubItem(uid=doc.uid, file_name=doc.name, media_type=XHTML, content=doc.text.encode())
+        item = epub.EpubItem(
+            uid=doc.uid, file_name=doc.name, media_type=XHTML, content=doc.text.encode()
+        )
         item.properties = ["nav"] if doc.name == "nav.xhtml" else doc.properties
         ebook.add_item(item)
         items[doc.name] = item
     for name, text in css:
-        ebook.add_item(epub.EpubItem(uid=Path(name).stem + "-css", file_name=name, media_type="text/css", content=text.encode()))
+        ebook.add_item(
+            epub.EpubItem(
+                uid=Path(name).stem + "-css",
+                file_name=name,
+                media_type="text/css",
+                content=text.encode(),
+            )
+        )
     for face, data in fonts:
-        ebook.add_item(epub.EpubItem(uid=Path(face.file_name).stem, file_name=face.file_name, media_type="font/ttf", content=data))
+        ebook.add_item(
+            epub.EpubItem(
+                uid=Path(face.file_name).stem,
+                file_name=face.file_name,
+                media_type="font/ttf",
+                content=data,
+            )
+        )
     for n, image in enumerate(book.images, 1):
         if image.path in {COVER_IMAGE, *items}:
-            raise ValueError(f"image '{image.path}' has the name of a file the e-book needs; rename it")
-        ebook.add_item(epub.EpubItem(uid=f"image-{n}", file_name=image.path, media_type=image.media_type, content=image_bytes(book, image.path)))
-    if fonts:  # Apple Books shows embedded fonts only when asked to
-        ebook.add_item(epub.EpubItem(file_name="META-INF/com.apple.ibooks.display-options.xml", content=APPLE_OPTIONS.encode(), manifest=False))
+            raise ValueError(
+                f"image '{image.path}' has the name of a file the e-book needs; rename it"
+            )
+        ebook.add_item(
+            epub.EpubItem(
+                uid=f"image-{n}",
+                file_name=image.path,
+                media_type=image.media_type,
+                content=image_bytes(book, image.path),
+            )
+        )
+    if fonts:  # Apple Books uses embedded fonts only when asked to
+        ebook.add_item(
+            epub.EpubItem(
+                file_name="META-INF/com.apple.ibooks.display-options.xml",
+                content=APPLE_OPTIONS.encode(),
+                manifest=False,
+            )
+        )
     ebook.add_item(epub.EpubNcx())
     ebook.spine = [items[name] for name in spine]
     first = book.chapters[0].slug + ".xhtml"
@@ -402,21 +498,26 @@ def package(
     writer.write()
 
 
-def render_book(book: Book, path: Path, embed_fonts: bool = True) -> list[PageBreak]:
+def render_book(book: Book, path: Path) -> list[PageBreak]:
     """Render every document, place the page markers, and package the EPUB at `path`."""
-    content = content_documents(book, embed_fonts)
+    content = content_documents(book)
     breaks = page_breaks(book, content)
     content = [insert_markers(d, [b for b in breaks if b.document == d.name]) for d in content]
-    pages = len(screen_document(book).pages)
+    printed = len(screen_document(book).pages)
+    names = f"{SERIF} and {SANS}"
     front = [
-        Document("cover.xhtml", "cover", page("cover.xhtml", book, embed_fonts, cover_image=COVER_IMAGE)),
-        Document("titlepage.xhtml", "titlepage", page("titlepage.xhtml", book, embed_fonts, page_count=pages)),
-        Document("nav.xhtml", "nav", page("nav.xhtml", book, embed_fonts, pages=breaks)),
+        Document("cover.xhtml", "cover", page("cover.xhtml", book, cover_image=COVER_IMAGE)),
+        Document(
+            "titlepage.xhtml",
+            "titlepage",
+            page("titlepage.xhtml", book, page_count=printed, embedded_fonts=names),
+        ),
+        Document("nav.xhtml", "nav", page("nav.xhtml", book, pages=breaks)),
     ]
     documents = front + content
     stylesheet = (STYLES / "epub.css").read_text(encoding="utf-8")
-    fonts = embedded_fonts([d.text for d in documents] + [stylesheet]) if embed_fonts else []
-    css = [(STYLESHEET, stylesheet)] + ([(FONT_SHEET, font_face_css(fonts))] if fonts else [])
+    fonts = embedded_fonts([d.text for d in documents] + [stylesheet])
+    css = [(STYLESHEET, stylesheet), (FONT_SHEET, font_face_css(fonts))]
     package(
         book,
         path,
