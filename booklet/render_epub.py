@@ -32,23 +32,25 @@ COVER_WIDTH = 1600  # pixels; the height follows the trim (A5: 2263)
 STYLESHEET = "css/epub.css"
 FONT_SHEET = "css/fonts.css"
 # Elements a page-break <span> may precede; elsewhere (dt, li, ...) it becomes the first child.
-FLOW_PARENTS = {
-    "body",
-    "section",
-    "header",
-    "footer",
-    "aside",
-    "div",
-    "blockquote",
-    "figure",
-    "nav",
-    "main",
-    "article",
-    "li",
-    "dd",
-    "td",
-    "th",
-}
+FLOW_PARENTS = frozenset(
+    [
+        "body",
+        "section",
+        "header",
+        "footer",
+        "aside",
+        "div",
+        "blockquote",
+        "figure",
+        "nav",
+        "main",
+        "article",
+        "li",
+        "dd",
+        "td",
+        "th",
+    ]
+)
 START_TAG = '<[A-Za-z][^<>]*?\\sid="{}"[^<>]*>'
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 APPLE_OPTIONS = """<?xml version="1.0" encoding="utf-8"?>
@@ -153,9 +155,9 @@ def element_ids(doc: Document) -> list[tuple[str, bool]]:
     found = []
     for element in root.iter(f"{XHTML_NS}*"):
         ident = element.get("id")
-        if not ident or any(a.get("class") == "footnotes" for a in element.iterancestors()):
-            continue
-        if element.get("class") == "footnotes":
+        if not ident or any(
+            e.get("class") == "footnotes" for e in (element, *element.iterancestors())
+        ):
             continue
         parent = element.getparent()
         parent_tag = etree.QName(parent).localname if parent is not None else "html"
