@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import render_epub
 from .load import load
 from .model import Book
 from .render_pdf import Output, capture_warnings, render_screen
@@ -22,6 +23,7 @@ from .render_pdf import Output, capture_warnings, render_screen
 Renderer = Callable[[Book, Path], list[Output]]
 RENDERERS: dict[str, Renderer] = {
     "pdf": render_screen,
+    "epub": render_epub.render,
 }
 
 

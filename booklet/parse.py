@@ -40,6 +40,7 @@ BLOCKS = {
     "blockquote_open",
 }
 FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
+FIGURE = '<figure class="figure"'
 
 
 def slugify(text: str) -> str:
@@ -185,8 +186,14 @@ class ChapterParser:
         """Give every top-level block an id, so pages can be located in every medium."""
         for token in tokens:
             if token.level == 0 and token.type in BLOCKS and not token.attrGet("id"):
-                self.counts["block"] = self.counts.get("block", 0) + 1
-                token.attrSet("id", self.unique_id(f"{self.slug}--b{self.counts['block']}"))
+                token.attrSet("id", self.next_block_id())
+            elif token.level == 0 and token.type == "html_block" and token.content.startswith(FIGURE):
+                ident = self.next_block_id()
+                token.content = token.content.replace(FIGURE, f'{FIGURE} id="{ident}"', 1)
+
+    def next_block_id(self) -> str:
+        self.counts["block"] = self.counts.get("block", 0) + 1
+        return self.unique_id(f"{self.slug}--b{self.counts['block']}")
 
     def heading(self, token: Token, inline: Token, offset: int) -> None:
         line = self.line_of(token, offset)
@@ -256,7 +263,7 @@ class ChapterParser:
             src = html.escape(str(image.attrGet("src") or ""))
             alt = html.escape(image.content)
             caption = str(image.attrGet("title") or "")
-            figure = f'<figure class="figure"><img src="{src}" alt="{alt}" />'
+            figure = f'{FIGURE}><img src="{src}" alt="{alt}" />'
             if caption:
                 figure += f"<figcaption>{html.escape(caption)}</figcaption>"
             opening.type, opening.tag, opening.nesting = "html_block", "", 0

@@ -45,6 +45,11 @@ def epub_href(book: Book, target: str) -> str:
     return f"{chapter.slug}.xhtml#{target}" if chapter else f"#{target}"
 
 
+def glossary_id(term_id: str) -> str:
+    """The id of a term's glossary entry (`glossary--<term>`) from the term sidebar's id."""
+    return "glossary--" + term_id.split("--term-", 1)[-1]
+
+
 @pass_context
 def epub_links(context: Context, html: str) -> Markup:
     """Rewrite in-book links of rendered prose for the EPUB's one-document-per-chapter layout."""
@@ -63,6 +68,7 @@ def environment() -> Environment:
     )
     env.filters["inline_notes"] = inline_notes
     env.filters["epub_links"] = epub_links
+    env.filters["glossary_id"] = glossary_id
     return env
 
 

@@ -1,0 +1,159 @@
+"""The variable fonts and the e-book's text in, small static font files and @font-face CSS out.
+
+E-readers handle variable fonts poorly (older engines show only the default instance), and the full
+files weigh 0.4-1 MB each. So each face the EPUB stylesheet uses becomes a static instance, subset
+to the characters of the book. The fonts are renamed because a subset is a Modified Version under
+the SIL Open Font License, and 'Source' is a Reserved Font Name of Source Sans.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .fonts import faces
+
+# OpenType features worth keeping for running text: kerning, ligatures, marks and numeral styles.
+FEATURES = (
+    "kern",
+    "liga",
+    "clig",
+    "calt",
+    "ccmp",
+    "locl",
+    "mark",
+    "mkmk",
+    "onum",
+    "lnum",
+    "pnum",
+    "tnum",
+)
+# Characters a reading system may produce itself: hyphenation, ellipsis, quotes, the CSS content.
+ALWAYS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "\u00a0\u00ad\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192"
+)
+
+
+@dataclass(frozen=True)
+class EpubFace:
+    family: str  # the family name in the EPUB (CSS and the font's own name table)
+    source_family: str
+    italic: bool
+    weight: int
+
+    @property
+    def style_name(self) -> str:
+        name = {400: "Regular", 600: "SemiBold", 700: "Bold"}[self.weight]
+        if self.italic:
+            return "Italic" if self.weight == 400 else f"{name}Italic"
+        return name
+
+    @property
+    def file_name(self) -> str:
+        return f"fonts/{self.family.lower().replace(' ', '-')}-{self.style_name.lower()}.ttf"
+
+
+SERIF = "Booklet Serif"
+SANS = "Booklet Sans"
+# The faces styles/epub.css uses; anything else (bold italic, sans italic) is synthesised.
+EPUB_FACES = (
+    EpubFace(SERIF, "Literata", False, 400),
+    EpubFace(SERIF, "Literata", True, 400),
+    EpubFace(SERIF, "Literata", False, 600),
+    EpubFace(SANS, "Source Sans 3", False, 400),
+    EpubFace(SANS, "Source Sans 3", False, 600),
+)
+
+
+def source_path(face: EpubFace) -> Path:
+    for candidate in faces():
+        if candidate.family == face.source_family and (candidate.style == "italic") == face.italic:
+            return candidate.path
+    raise LookupError(
+        f"no font file for {face.source_family} {'italic' if face.italic else 'roman'}"
+    )
+
+
+@cache
+def subset_variable(path: Path, characters: str) -> bytes:
+    """The variable font cut down to `characters` (shared by the instances made from it)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = list(FEATURES)
+    options.hinting = False  # reading systems render unhinted at these sizes; halves the size
+    options.name_IDs = ["*"]  # keep the copyright and licence records the OFL asks for
+    options.name_languages = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def rename(font: object, face: EpubFace) -> None:
+    """New family, style, full and PostScript names; the copyright and licence records stay."""
+    table = font["name"]  # type: ignore[index]
+    full = f"{face.family} {face.style_name}"
+    postscript = f"{face.family.replace(' ', '')}-{face.style_name}"
+    for name_id in (16, 17, 21, 22, 25):
+        table.removeNames(nameID=name_id)
+    style = face.style_name if face.style_name in ("Regular", "Italic") else "Regular"
+    family = face.family if style == face.style_name else full
+    for name_id, value in ((1, family), (2, style), (3, postscript), (4, full), (6, postscript)):
+        table.removeNames(nameID=name_id)
+        table.setName(value, name_id, 3, 1, 0x409)
+    if face.style_name not in ("Regular", "Italic"):  # typographic family and style names
+        table.setName(face.family, 16, 3, 1, 0x409)
+        table.setName(face.style_name, 17, 3, 1, 0x409)
+
+
+@cache
+def static_font(face: EpubFace, characters: str) -> bytes:
+    """One static, subset, renamed instance of a variable font."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    variable = TTFont(
+        io.BytesIO(subset_variable(source_path(face), characters)), recalcTimestamp=False
+    )
+    location: dict[str, float] = {"wght": face.weight}
+    if any(axis.axisTag == "opsz" for axis in variable["fvar"].axes):
+        location["opsz"] = 12  # the text optical size, as in the printed booklet
+    font = instancer.instantiateVariableFont(variable, location, updateFontNames=False)
+    font.recalcTimestamp = False
+    font["OS/2"].usWeightClass = face.weight
+    rename(font, face)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def characters_of(texts: list[str]) -> str:
+    """Every character the e-book may show, in both cases (CSS may transform the case)."""
+    text = "".join(texts) + ALWAYS
+    return "".join(sorted({*text, *text.upper(), *text.lower()} - {"\n", "\r", "\t"}))
+
+
+def embedded_fonts(texts: list[str]) -> list[tuple[EpubFace, bytes]]:
+    characters = characters_of(texts)
+    return [(face, static_font(face, characters)) for face in EPUB_FACES]
+
+
+def font_face_css(fonts: list[tuple[EpubFace, bytes]], prefix: str = "../") -> str:
+    """@font-face rules for the embedded faces; the reader's own font settings still win."""
+    rules = [
+        "/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1), renamed. */"
+    ]
+    for face, _ in fonts:
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; src: url("{prefix}{face.file_name}"); '
+            f"font-weight: {face.weight}; font-style: {'italic' if face.italic else 'normal'}; }}"
+        )
+    return "\n".join(rules) + "\n"
