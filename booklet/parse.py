@@ -187,7 +187,9 @@ class ChapterParser:
         for token in tokens:
             if token.level == 0 and token.type in BLOCKS and not token.attrGet("id"):
                 token.attrSet("id", self.next_block_id())
-            elif token.level == 0 and token.type == "html_block" and token.content.startswith(FIGURE):
+            elif (
+                token.level == 0 and token.type == "html_block" and token.content.startswith(FIGURE)
+            ):
                 ident = self.next_block_id()
                 token.content = token.content.replace(FIGURE, f'{FIGURE} id="{ident}"', 1)
 
