@@ -49,10 +49,24 @@ class Collector:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ManuscriptError(self.errors)
+            # Files in the order they were read, then lines in order.
+            order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in self.errors))}
+            raise ManuscriptError(sorted(self.errors, key=lambda d: (order[d.path], d.line)))
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the nearest choice, or an empty string."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+# Added as a note to an exception raised after the new outputs were swapped into place.
+SWAPPED = "the new outputs were already in place"
+
+
+class BuildError(Exception):
+    """A problem found while rendering (not tied to a manuscript line); printed as `error: …`."""
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        self.messages = tuple(messages)
+        super().__init__("\n".join(self.messages))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -32,9 +33,27 @@ EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
 BLOCKS = {
-    "paragraph_open", "bullet_list_open", "ordered_list_open", "table_open", "blockquote_open"
+    "paragraph_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "table_open",
+    "blockquote_open",
 }
 FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
+# markdown-it silently drops whatever lies deeper than `maxNesting` token levels; we stop well
+# before that (a list level takes two token levels) and report it as an error instead.
+MAX_NESTING = 20
+MAX_DEPTH = 8
+CONTAINERS = {
+    "bullet_list_open": 1,
+    "ordered_list_open": 1,
+    "blockquote_open": 1,
+    "bullet_list_close": -1,
+    "ordered_list_close": -1,
+    "blockquote_close": -1,
+}
+# Raw HTML is never passed through (`html: False` escapes it); we only warn that it shows as text.
+RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
 
 
 def slugify(text: str) -> str:
@@ -48,9 +67,38 @@ def make_markdown(language: str) -> MarkdownIt:
         "commonmark", {"typographer": True, "xhtmlOut": True, "html": False, "quotes": quotes}
     )
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    md.options["maxNesting"] = MAX_NESTING
     md.use(colon_fence_plugin).use(footnote_plugin)
     md.add_render_rule("footnote_ref", render_footnote_ref)
+    # Before text_join, escaped characters ('\\<') are still separate tokens, so they never match.
+    md.core.ruler.before("text_join", "find_raw_html", find_raw_html)
     return md
+
+
+def find_raw_html(state: StateCore) -> None:
+    """Note `(line offset or None, tag)` in env['raw_html'] for HTML tags left as text."""
+    found = state.env.setdefault("raw_html", [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        breaks = 0
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type == "text" and (match := RAW_HTML.search(child.content)):
+                tag = f"<{match.group(1)}>" if match.group(1) else "<!--"
+                found.append((token.map[0] + breaks if token.map else None, tag))
+                break
+
+
+def too_deep(tokens: list[Token]) -> Token | None:
+    """The first block token nested deeper than MAX_DEPTH lists and quotes (or near maxNesting)."""
+    depth = 0
+    for token in tokens:
+        depth += CONTAINERS.get(token.type, 0)
+        if depth > MAX_DEPTH or token.level >= MAX_NESTING - 1:
+            return token
+    return None
 
 
 def render_footnote_ref(
@@ -88,12 +136,13 @@ class ParsedChapter:
 class ChapterParser:
     """Parses one chapter; `chapter_slugs` maps chapter file names to slugs for link rewriting."""
 
-    def __init__(
-        self, md: MarkdownIt, collector: Collector, chapter_slugs: dict[str, str]
-    ) -> None:
+    def __init__(self, md: MarkdownIt, collector: Collector, chapter_slugs: dict[str, str]) -> None:
         self.md = md
         self.collector = collector
         self.chapter_slugs = chapter_slugs
+        self.renderer: Any = md.renderer  # RendererHTML; the protocol type lacks renderInline
+        self.sidebar_line = 0
+        self.sidebar_tags: set[str] = set()
 
     def parse(self, path: Path, text: str, first_line: int, slug: str) -> ParsedChapter:
         self.path, self.first_line, self.slug = path, first_line, slug
@@ -101,6 +150,7 @@ class ChapterParser:
         self.counts: dict[str, int] = {}
         env: dict[str, Any] = {"slug": slug}
         tokens = self.md.parse(text, env)
+        self.check_parsed(tokens, env, first_line)
         self.lines = text.split("\n")
         body, notes = split_footnotes(tokens)
         self.prepare(body, 0)
@@ -119,6 +169,26 @@ class ChapterParser:
         return self.out
 
     # -- helpers -------------------------------------------------------------------------
+
+    def check_parsed(self, tokens: list[Token], env: dict[str, Any], first_line: int) -> None:
+        """Report nesting beyond the limit (an error) and raw HTML shown as text (a warning)."""
+        deep = too_deep(tokens)
+        if deep is not None:
+            self.error(
+                first_line + (deep.map[0] if deep.map else 0),
+                f"lists and quotes are nested more than {MAX_DEPTH} levels deep here; flatten them",
+            )
+        self.warn_raw_html(env, first_line)
+
+    def warn_raw_html(self, env: dict[str, Any], first_line: int) -> None:
+        for offset, tag in env.pop("raw_html", []):
+            line = first_line + offset if offset is not None else first_line
+            if offset is None and tag in self.sidebar_tags:
+                continue  # a sidebar's list entries are rendered again from their source
+            self.sidebar_tags.add(tag)
+            self.collector.warn(
+                self.path, line, f"raw HTML '{tag}' is shown as text; use Markdown instead"
+            )
 
     def error(self, line: int, message: str) -> None:
         self.collector.error(self.path, line, message)
@@ -157,10 +227,9 @@ class ChapterParser:
     def block_ids(self, tokens: list[Token]) -> None:
         """Give every top-level block an id, so pages can be located in every medium."""
         for token in tokens:
-            if token.level == 0 and token.nesting == 1 and token.type in BLOCKS:
-                if not token.attrGet("id"):
-                    self.counts["block"] = self.counts.get("block", 0) + 1
-                    token.attrSet("id", self.unique_id(f"{self.slug}--b{self.counts['block']}"))
+            if token.level == 0 and token.type in BLOCKS and not token.attrGet("id"):
+                self.counts["block"] = self.counts.get("block", 0) + 1
+                token.attrSet("id", self.unique_id(f"{self.slug}--b{self.counts['block']}"))
 
     def heading(self, token: Token, inline: Token, offset: int) -> None:
         line = self.line_of(token, offset)
@@ -252,7 +321,9 @@ class ChapterParser:
             return None
         kind, title = info.group(1).strip(), info.group(2).strip() or None
         if kind not in SCHEMAS:
-            self.error(line, f"unknown sidebar kind '{kind}'{suggest(kind, SCHEMAS)} (kinds: {kinds()})")
+            self.error(
+                line, f"unknown sidebar kind '{kind}'{suggest(kind, SCHEMAS)} (kinds: {kinds()})"
+            )
             return None
         lines = token.content.split("\n")
         nested = next((n for n, text in enumerate(lines) if text.lstrip().startswith(":::")), None)
@@ -265,7 +336,8 @@ class ChapterParser:
 
         fields, used = parse_sidebar_fields(lines, line + 1, kind, report)
         check_title(kind, title, report, line)
-        title_text = self.md.renderInline(title, {"slug": self.slug}) if title else None
+        self.sidebar_line, self.sidebar_tags = line, set()
+        title_text = self.inline(title) if title else None
         check_required(kind, title, fields, report, line)
         body = self.sidebar_body("\n".join(lines[used:]), line + 1 + used)
         self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -278,11 +350,16 @@ class ChapterParser:
         return build_sidebar(kind, ident, title_text, fields, body, self.inline, line, report)
 
     def inline(self, source: str) -> str:
-        return self.md.renderInline(source, {"slug": self.slug})
+        """A sidebar title or field value as inline HTML (raw HTML escaped, reported)."""
+        env: dict[str, Any] = {"slug": self.slug}
+        html = str(self.md.renderInline(source, env))
+        self.warn_raw_html(env, self.sidebar_line)
+        return html
 
     def sidebar_body(self, text: str, first_line: int) -> RawBody:
         env: dict[str, Any] = {"slug": self.slug}
         tokens = self.md.parse(text, env)
+        self.check_parsed(tokens, env, first_line)
         tokens, _ = split_footnotes(tokens)
         self.prepare(tokens, first_line - self.first_line, sidebar=True)
         rendered = self.md.renderer.render(tokens, self.md.options, env)
@@ -303,7 +380,7 @@ class ChapterParser:
                     found.append(
                         RawItem(
                             inline.content,
-                            self.md.renderer.renderInline(inline.children, self.md.options, env),
+                            self.renderer.renderInline(inline.children, self.md.options, env),
                             first_line + (t.map[0] if t.map else 0),
                         )
                     )
@@ -331,7 +408,11 @@ def split_footnotes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     """Separate the footnote block that the footnote plugin appends at the end."""
     for i, token in enumerate(tokens):
         if token.type == "footnote_block_open":
-            notes = [t for t in tokens[i:] if t.type not in ("footnote_block_open", "footnote_block_close")]
+            notes = [
+                t
+                for t in tokens[i:]
+                if t.type not in ("footnote_block_open", "footnote_block_close")
+            ]
             return tokens[:i], notes
     return tokens, []
 
