@@ -111,19 +111,15 @@ def read_yaml(
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or exc.context or "cannot be read"
-        if "'\\t'" in problem:
-            problem += "; indent with spaces, not tabs"
-        collector.error(path, line, f"invalid YAML: {problem}")
+        line, message = yaml_problem(exc, first_line)
+        collector.error(path, line, f"invalid YAML: {message}")
         return None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         # e.g. 'date: 2026-13-45' is well-formed YAML but no date: find the value to name it.
         bad = failing_scalar(yaml.compose(text, Loader=yaml.SafeLoader))
         line = first_line + (bad.start_mark.line if bad else 0)
-        what = "date" if bad and bad.tag.endswith(":timestamp") else "value"
-        value = f"'{bad.value}' is not a valid {what} " if bad else ""
+        kind = "date" if bad and bad.tag.endswith(":timestamp") else "value"
+        value = f"'{bad.value}' is not a valid {kind} " if bad else ""
         collector.error(path, line, f"invalid YAML: {value}({str(exc).splitlines()[0]})")
         return None
     if data is None:
@@ -136,6 +132,27 @@ def read_yaml(
         return None
     lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return data, lines
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
+    """The line and a readable message for a YAML syntax error, with a hint for common slips."""
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    problem = exc.problem or exc.context or "cannot be read"
+    tag = re.match(r"could not determine a constructor for the tag '(.*)'", problem)
+    if tag:
+        name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+        return line, f"tags like '{name}' are not supported; write plain values"
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        return (
+            line,
+            f"the quotes opened on line {first_line + exc.context_mark.line} are never closed",
+        )
+    if exc.context and exc.problem and exc.context_mark:
+        problem += f" ({exc.context} from line {first_line + exc.context_mark.line})"
+    if "'\\t'" in problem:
+        problem += "; indent with spaces, not tabs"
+    return line, problem
 
 
 def failing_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
@@ -347,6 +364,25 @@ def chapter_files(
     return files
 
 
+def check_book_size(root: Path, files: list[Path], line: int, collector: Collector) -> None:
+    """Stop before parsing anything if the book is over the chapter count or total size limit."""
+    book = root / "book.yaml"
+    total = sum(path.stat().st_size for path in files)
+    if len(files) > MAX_CHAPTERS:
+        collector.error(
+            book, line, f"the book has {len(files)} chapters; the limit is {MAX_CHAPTERS}"
+        )
+    elif total > MAX_BOOK_BYTES:
+        collector.error(
+            book,
+            line,
+            f"the chapters add up to {total:,} bytes; the limit for a book is {MAX_BOOK_BYTES:,}",
+        )
+    else:
+        return
+    collector.raise_if_any()
+
+
 def chapter_slug(path: Path) -> str:
     return slugify(re.sub(r"^\d+[-_ ]*", "", path.stem) or path.stem)
 
@@ -365,14 +401,7 @@ def load(root: Path) -> Book:
         collector.error(
             root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files"
         )
-    if len(files) > MAX_CHAPTERS:
-        where = meta_lines.get("chapters", 1)
-        collector.error(
-            root / "book.yaml",
-            where,
-            f"the book has {len(files)} chapters; the limit is {MAX_CHAPTERS}",
-        )
-        files = files[:MAX_CHAPTERS]
+    check_book_size(root, files, meta_lines.get("chapters", 1), collector)
     slugs: dict[str, str] = {}
     for path in files:
         slug = chapter_slug(path)
@@ -389,19 +418,10 @@ def load(root: Path) -> Book:
     ids: dict[str, set[str]] = {}
     links = []
     images: dict[str, Image] = {}
-    total = 0
     for number, path in enumerate(files, 1):
         text = read_text(path, collector)
         if text is None:
             continue
-        total += len(text.encode())
-        if total > MAX_BOOK_BYTES:
-            collector.error(
-                path,
-                1,
-                f"the chapters up to this one hold over {MAX_BOOK_BYTES:,} bytes of text, the limit for a book",
-            )
-            break
         front, body, first_line = split_front_matter(text, path, collector)
         if front is None:
             continue
@@ -522,6 +542,9 @@ def check_image(
         return None
     if not real.exists():
         collector.error(chapter, line, f"image '{src}' does not exist")
+        return None
+    if real.is_dir():
+        collector.error(chapter, line, f"image '{src}' is a folder, not a file")
         return None
     if not real.is_file():
         collector.error(chapter, line, f"image '{src}' is not a regular file")

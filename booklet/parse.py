@@ -54,6 +54,11 @@ CONTAINERS = {
 }
 # Raw HTML is never passed through (`html: False` escapes it); we only warn that it shows as text.
 RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
+# markdown-it's validateLink drops links and images with these schemes, leaving their source as
+# text; that is safe, but the author should hear about it.
+DROPPED_LINK = re.compile(
+    r"(!?)\[[^\[\]]*\]\(\s*<?\s*((?:javascript|vbscript|file|data):[^)\s>]*)", re.I
+)
 
 
 def slugify(text: str) -> str:
@@ -76,19 +81,28 @@ def make_markdown(language: str) -> MarkdownIt:
 
 
 def find_raw_html(state: StateCore) -> None:
-    """Note `(line offset or None, tag)` in env['raw_html'] for HTML tags left as text."""
+    """Note HTML tags left as text in env['raw_html'] and dropped links in env['dropped_links'].
+
+    Entries are `(line offset or None, what)`; renderInline gives no line (None).
+    """
     found = state.env.setdefault("raw_html", [])
+    dropped = state.env.setdefault("dropped_links", [])
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        breaks = 0
+        breaks, tagged = 0, False
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
-            elif child.type == "text" and (match := RAW_HTML.search(child.content)):
-                tag = f"<{match.group(1)}>" if match.group(1) else "<!--"
-                found.append((token.map[0] + breaks if token.map else None, tag))
-                break
+            if child.type != "text":
+                continue
+            line = token.map[0] + breaks if token.map else None
+            match = RAW_HTML.search(child.content)
+            if match and not tagged:
+                tagged = True  # one warning per paragraph is enough
+                found.append((line, f"<{match.group(1)}>" if match.group(1) else "<!--"))
+            for link in DROPPED_LINK.finditer(child.content):
+                dropped.append((line, ("image" if link.group(1) else "link", link.group(2))))
 
 
 def too_deep(tokens: list[Token]) -> Token | None:
@@ -181,6 +195,20 @@ class ChapterParser:
         self.warn_raw_html(env, first_line)
 
     def warn_raw_html(self, env: dict[str, Any], first_line: int) -> None:
+        """Report what `find_raw_html` noted: dropped links as errors, raw HTML as warnings."""
+        for offset, (kind, url) in env.pop("dropped_links", []):
+            line = first_line + offset if offset is not None else first_line
+            if kind == "image":
+                self.error(
+                    line,
+                    f"image '{url}' must be a file inside the manuscript folder, "
+                    "given as a relative path",
+                )
+            else:
+                self.error(
+                    line,
+                    f"link target '{url}' is not allowed; write 'https://…' or 'NN-chapter.md#id'",
+                )
         for offset, tag in env.pop("raw_html", []):
             line = first_line + offset if offset is not None else first_line
             if offset is None and tag in self.sidebar_tags:
