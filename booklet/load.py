@@ -150,8 +150,9 @@ def yaml_problem(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
         )
     if exc.context and exc.problem and exc.context_mark:
         problem += f" ({exc.context} from line {first_line + exc.context_mark.line})"
-    if "'\\t'" in problem:
-        problem += "; indent with spaces, not tabs"
+    if "'\\t'" in problem and exc.problem_mark:
+        column = exc.problem_mark.column + 1
+        return line, f"a tab in column {column}; YAML allows none there: use spaces, or quotes"
     return line, problem
 
 

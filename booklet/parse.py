@@ -57,7 +57,8 @@ RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
 # markdown-it's validateLink drops links and images with these schemes, leaving their source as
 # text; that is safe, but the author should hear about it.
 DROPPED_LINK = re.compile(
-    r"(!?)\[[^\[\]]*\]\(\s*<?\s*((?:javascript|vbscript|file|data):[^)\s>]*)", re.I
+    r"(!?)\[[^\[\]]*\]\(\s*<?\s*((?:javascript|vbscript|file|data):(?:[^()\s>]|\([^()\s]*\))*)",
+    re.I,
 )
 
 
@@ -83,23 +84,23 @@ def make_markdown(language: str) -> MarkdownIt:
 def find_raw_html(state: StateCore) -> None:
     """Note HTML tags left as text in env['raw_html'] and dropped links in env['dropped_links'].
 
-    Entries are `(line offset or None, what)`; renderInline gives no line (None).
+    Entries are `(line offset, what)`; one raw-HTML warning per line is enough.
     """
     found = state.env.setdefault("raw_html", [])
     dropped = state.env.setdefault("dropped_links", [])
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        breaks, tagged = 0, False
+        breaks, warned = 0, set()
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
             if child.type != "text":
                 continue
-            line = token.map[0] + breaks if token.map else None
+            line = (token.map[0] if token.map else 0) + breaks
             match = RAW_HTML.search(child.content)
-            if match and not tagged:
-                tagged = True  # one warning per paragraph is enough
+            if match and line not in warned:
+                warned.add(line)
                 found.append((line, f"<{match.group(1)}>" if match.group(1) else "<!--"))
             for link in DROPPED_LINK.finditer(child.content):
                 dropped.append((line, ("image" if link.group(1) else "link", link.group(2))))
@@ -156,7 +157,7 @@ class ChapterParser:
         self.chapter_slugs = chapter_slugs
         self.renderer: Any = md.renderer  # RendererHTML; the protocol type lacks renderInline
         self.sidebar_line = 0
-        self.sidebar_tags: set[str] = set()
+        self.sidebar_reported: set[tuple[str, str]] = set()
 
     def parse(self, path: Path, text: str, first_line: int, slug: str) -> ParsedChapter:
         self.path, self.first_line, self.slug = path, first_line, slug
@@ -194,29 +195,38 @@ class ChapterParser:
             )
         self.warn_raw_html(env, first_line)
 
-    def warn_raw_html(self, env: dict[str, Any], first_line: int) -> None:
-        """Report what `find_raw_html` noted: dropped links as errors, raw HTML as warnings."""
+    def warn_raw_html(self, env: dict[str, Any], first_line: int, inline: bool = False) -> None:
+        """Report what `find_raw_html` noted: dropped links as errors, raw HTML as warnings.
+
+        `inline`: the text was one sidebar title, field or list entry, all on `first_line`;
+        list entries are rendered again from their source, so what was reported is skipped.
+        """
         for offset, (kind, url) in env.pop("dropped_links", []):
-            line = first_line + offset if offset is not None else first_line
-            if kind == "image":
-                self.error(
-                    line,
-                    f"image '{url}' must be a file inside the manuscript folder, "
-                    "given as a relative path",
-                )
-            else:
-                self.error(
-                    line,
-                    f"link target '{url}' is not allowed; write 'https://…' or 'NN-chapter.md#id'",
-                )
+            if self.first_report((kind, url), inline):
+                line = first_line if inline else first_line + offset
+                if kind == "image":
+                    self.error(
+                        line,
+                        f"image '{url}' must be a file inside the manuscript folder, "
+                        "given as a relative path",
+                    )
+                else:
+                    self.error(
+                        line,
+                        f"link target '{url}' is not allowed; write 'https://…' or 'NN-chapter.md#id'",
+                    )
         for offset, tag in env.pop("raw_html", []):
-            line = first_line + offset if offset is not None else first_line
-            if offset is None and tag in self.sidebar_tags:
-                continue  # a sidebar's list entries are rendered again from their source
-            self.sidebar_tags.add(tag)
-            self.collector.warn(
-                self.path, line, f"raw HTML '{tag}' is shown as text; use Markdown instead"
-            )
+            if self.first_report(("html", tag), inline):
+                line = first_line if inline else first_line + offset
+                self.collector.warn(
+                    self.path, line, f"raw HTML '{tag}' is shown as text; use Markdown instead"
+                )
+
+    def first_report(self, key: tuple[str, str], inline: bool) -> bool:
+        """False for inline text whose problem this sidebar already reported."""
+        seen = key in self.sidebar_reported
+        self.sidebar_reported.add(key)
+        return not (inline and seen)
 
     def error(self, line: int, message: str) -> None:
         self.collector.error(self.path, line, message)
@@ -364,7 +374,11 @@ class ChapterParser:
 
         fields, used = parse_sidebar_fields(lines, line + 1, kind, report)
         check_title(kind, title, report, line)
-        self.sidebar_line, self.sidebar_tags = line, set()
+        self.sidebar_line, self.sidebar_reported = line, set()
+        for value, field_line in fields.values():  # report at the field's own line
+            env: dict[str, Any] = {"slug": self.slug}
+            self.md.parseInline(value, env)
+            self.warn_raw_html(env, field_line, inline=True)
         title_text = self.inline(title) if title else None
         check_required(kind, title, fields, report, line)
         body = self.sidebar_body("\n".join(lines[used:]), line + 1 + used)
@@ -381,7 +395,7 @@ class ChapterParser:
         """A sidebar title or field value as inline HTML (raw HTML escaped, reported)."""
         env: dict[str, Any] = {"slug": self.slug}
         html = str(self.md.renderInline(source, env))
-        self.warn_raw_html(env, self.sidebar_line)
+        self.warn_raw_html(env, self.sidebar_line, inline=True)
         return html
 
     def sidebar_body(self, text: str, first_line: int) -> RawBody:
