@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .confine import refusals
+from .confine import Refusal, refusals
 from .deadline import checkpoint, deferred
 from .errors import SWAPPED, BuildError
 from .load import load
@@ -162,13 +162,18 @@ def build(
     try:
         outputs: list[Output] = []
         with capture_warnings() as log, refusals() as refused:
-            for name, renderer in RENDERERS.items():
-                if only and name not in only:
-                    continue
-                progress(f"rendering {name}")
-                outputs.extend(renderer(book, staging))
-                checkpoint()
-        if refused:
+            try:
+                for name, renderer in RENDERERS.items():
+                    if only and name not in only:
+                        continue
+                    progress(f"rendering {name}")
+                    outputs.extend(renderer(book, staging))
+                    checkpoint()
+            except BaseException as exc:
+                if isinstance(exc, Refusal):
+                    raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
+                raise
+        if refused:  # refusals that a library swallowed still fail the build
             raise BuildError(dict.fromkeys(refused))
         warnings = [*book.warnings, *(f"weasyprint: {m}" for m in log.messages)]
         data = manifest(outputs, warnings, staging)

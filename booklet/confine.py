@@ -23,7 +23,11 @@ MAX_FILE_BYTES = 20_000_000
 _watchers: list[list[str]] = []
 
 
-class Refused(Exception):
+class Refusal:
+    """Marks an exception as a refused read (`Refused` here, `BlockedURL` in fetch.py)."""
+
+
+class Refused(Refusal, Exception):
     """A read outside the allowed folders, of a non-regular file, or of a file over the limit."""
 
 

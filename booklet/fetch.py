@@ -19,6 +19,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from .confine import (
     MAX_FILE_BYTES,
+    Refusal,
     Refused,
     book_roots,
     check_inside,
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "BlockedURL",
     "ConfinedFetcher",
+    "Refusal",
     "Refused",
     "book_roots",
     "check_inside",
@@ -48,7 +50,7 @@ __all__ = [
 MAX_DATA_URL_BYTES = 2_000_000
 
 
-class BlockedURL(FatalURLFetchingError):  # type: ignore[misc]
+class BlockedURL(Refusal, FatalURLFetchingError):  # type: ignore[misc]
     """A refused URL; it aborts the render (a BaseException, like its WeasyPrint base)."""
 
 
