@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from .confine import check_inside
-from .errors import Collector, suggest
+from .errors import Collector, Diagnostic, suggest
 from .model import Book, Chapter, Image, Meta, Sidebar, Term
 from .parse import ChapterParser, make_markdown, slugify
 from .svg import check_svg
@@ -475,8 +475,14 @@ def load(root: Path) -> Book:
         chapters=tuple(chapters),
         glossary=glossary,
         images=tuple(images.values()),
-        warnings=tuple(str(w) for w in collector.warnings),
+        warnings=tuple(str(w) for w in in_reading_order(collector.warnings)),
     )
+
+
+def in_reading_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Files in the order they were read, then lines in order (as errors are reported)."""
+    order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in diagnostics))}
+    return sorted(diagnostics, key=lambda d: (order[d.path], d.line))
 
 
 def split_front_matter(

@@ -122,7 +122,7 @@ RAW_HTML_WARNINGS = [
 def test_raw_html_warnings_reach_stderr_and_manifest(built: tuple[Path, str]) -> None:
     out, stderr = built
     warnings = json.loads((out / "manifest.json").read_text())["warnings"]
-    assert sorted(w for w in warnings if "raw HTML" in w) == sorted(RAW_HTML_WARNINGS)
+    assert [w for w in warnings if "raw HTML" in w] == RAW_HTML_WARNINGS
     for warning in RAW_HTML_WARNINGS:
         assert warning in stderr.splitlines()
 
@@ -184,6 +184,7 @@ def test_html_holds_only_template_markup(hostile: Path, no_network: list[object]
 
 
 def chapter_with(body: str, tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "book.yaml").write_text(BOOK, encoding="utf-8")
     (tmp_path / "01-one.md").write_text(f"---\ntitle: One\n---\n\n{body}\n", encoding="utf-8")
     return tmp_path
@@ -256,3 +257,28 @@ def test_bom_crlf_and_tabs_read_as_plain_text(tmp_path: Path) -> None:
     assert a.chapters == b.chapters
     assert "\r" not in str(b.chapters)
     assert a.chapters[0].summary == "Tabs\tinside"
+
+
+def test_symlinks_that_stay_inside_are_fine(tmp_path: Path) -> None:
+    root = chapter_with("![A map](pics/map.png)\n\n![Same map](same.png)", tmp_path)
+    (root / "drafts").mkdir()
+    (root / "drafts" / "two.md").write_text("---\ntitle: Two\n---\n\nText.\n", encoding="utf-8")
+    (root / "02-two.md").symlink_to(root / "drafts" / "two.md")
+    (root / "pics").mkdir()
+    Image.new("RGB", (5, 5), "blue").save(root / "pics" / "map.png")
+    (root / "same.png").symlink_to("pics/map.png")
+    book = load(root)
+    assert [c.title for c in book.chapters] == ["One", "Two"]
+    assert [(i.path, i.width) for i in book.images] == [("pics/map.png", 5), ("same.png", 5)]
+
+
+def test_remote_images_fail_without_a_connection(tmp_path: Path, no_network: list[object]) -> None:
+    body = "![A map](https://example.org/map.png)\n\nSee [the site](https://example.org/)."
+    root = chapter_with(body, tmp_path / "remote")
+    result = CliRunner().invoke(main, ["--manuscript", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "remote/01-one.md:5: error: image 'https://example.org/map.png' must be a file inside "
+        "the manuscript folder, given as a relative path"
+    )
+    assert no_network == []
