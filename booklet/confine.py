@@ -65,7 +65,10 @@ def check_inside(path: Path | str, roots: Iterable[Path]) -> bool:
 
 def confined_path(path: Path | str, roots: Iterable[Path], limit: int = MAX_FILE_BYTES) -> Path:
     """The real path of a regular file inside `roots` of at most `limit` bytes; else `Refused`."""
-    real = Path(os.path.realpath(path))
+    try:
+        real = Path(os.path.realpath(path))
+    except (ValueError, OSError):  # a NUL byte, a name too long
+        raise Refused(record(f"refused to read {str(path)!r}: not a usable file name")) from None
     if not check_inside(real, roots):
         raise Refused(record(f"refused to read '{path}': it is outside the manuscript folder"))
     try:

@@ -520,59 +520,52 @@ def check_image(
     root: Path, chapter: Path, src: str, line: int, collector: Collector
 ) -> Image | None:
     """An image the chapter shows, checked: inside the manuscript, the right type, within limits."""
+    try:
+        problem, image = inspect_image(root, chapter, src)
+    except OSError as exc:  # e.g. a name too long for the file system
+        problem, image = f"cannot be read: {exc.strerror}", None
+    if problem:
+        collector.error(chapter, line, f"image '{src}' {problem}")
+    return image
+
+
+def inspect_image(root: Path, chapter: Path, src: str) -> tuple[str | None, Image | None]:
+    """What is wrong with an image (a phrase to follow its name), or its `Image`."""
     name = image_path(src)
     if not name:
-        collector.error(
-            chapter,
-            line,
-            f"image '{src}' must be a file inside the manuscript folder, given as a relative path",
-        )
-        return None
+        return "must be a file inside the manuscript folder, given as a relative path", None
+    if re.search(r"[\x00-\x1f\x7f]", name):
+        return "has a control character in its name; rename the file", None
     # Both the path as written (what the outputs refer to) and the file it leads to must be inside.
     path = Path(os.path.normpath(chapter.parent / name))
     real = Path(os.path.realpath(path))
-    if not (path.is_relative_to(root) and real.is_relative_to(root)):
-        if path.is_relative_to(root):  # written inside, but leads outside
-            collector.error(
-                chapter,
-                line,
-                f"image '{src}' is a symbolic link to a file outside the manuscript folder; copy the file inside",
-            )
-        else:
-            collector.error(
-                chapter, line, f"image '{src}' is outside the manuscript folder; copy it inside"
-            )
-        return None
+    if not path.is_relative_to(root):
+        return "is outside the manuscript folder; copy it inside", None
+    if not real.is_relative_to(root):
+        return (
+            "is a symbolic link to a file outside the manuscript folder; copy the file inside",
+            None,
+        )
     media_type = IMAGE_TYPES.get(real.suffix.lower())
     if media_type is None:
-        collector.error(chapter, line, f"image '{src}' must be PNG, JPEG or SVG")
-        return None
+        return "must be PNG, JPEG or SVG", None
     if not real.exists():
-        collector.error(chapter, line, f"image '{src}' does not exist")
-        return None
+        return "does not exist", None
     if real.is_dir():
-        collector.error(chapter, line, f"image '{src}' is a folder, not a file")
-        return None
+        return "is a folder, not a file", None
     if not real.is_file():
-        collector.error(chapter, line, f"image '{src}' is not a regular file")
-        return None
+        return "is not a regular file", None
     size = real.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        collector.error(
-            chapter, line, f"image '{src}' is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}"
-        )
-        return None
+        return f"is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}", None
+    width = height = 0
     if media_type == "image/svg+xml":
         problem = check_svg(real.read_bytes())
-        if problem:
-            collector.error(chapter, line, f"image '{src}' {problem}")
-            return None
-        return Image(path.relative_to(root).as_posix(), media_type, 0, 0)
-    problem, width, height = check_raster(real, media_type)
+    else:
+        problem, width, height = check_raster(real, media_type)
     if problem:
-        collector.error(chapter, line, f"image '{src}' {problem}")
-        return None
-    return Image(path.relative_to(root).as_posix(), media_type, width, height)
+        return problem, None
+    return None, Image(path.relative_to(root).as_posix(), media_type, width, height)
 
 
 def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:

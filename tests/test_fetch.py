@@ -78,12 +78,13 @@ def test_confined_path_and_read(book: Path) -> None:
             (book / "pipe.txt", "not a regular file"),
             (book / "missing.txt", "No such file or directory"),
             (book, "not a regular file"),
+            (f"{book}/a\x00b", "not a usable file name"),
         ]:
             with pytest.raises(Refused, match=reason):
                 read_confined(path, [book])
         with pytest.raises(Refused, match="larger than 3 bytes"):
             read_confined(book / "inside.txt", [book], limit=3)
-    assert len(refused) == 8
+    assert len(refused) == 9
     # /dev is refused even when a root contains it: devices are not regular files
     with pytest.raises(Refused, match="not a regular file"):
         read_confined("/dev/zero", [Path("/dev")])
@@ -120,6 +121,7 @@ def test_fetcher_serves_inside_files_and_small_data_urls(book: Path) -> None:
         "{book}/../outside/secret.txt",
         "{book}/%2e%2e/outside/secret.txt",
         "{book}/link/secret.txt",
+        "{book}/inside%00.txt",
         "data:text/plain," + "x" * 2_000_001,
     ],
 )

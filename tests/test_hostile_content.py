@@ -282,3 +282,17 @@ def test_remote_images_fail_without_a_connection(tmp_path: Path, no_network: lis
         "the manuscript folder, given as a relative path"
     )
     assert no_network == []
+
+
+def test_odd_image_names_are_errors_not_crashes(tmp_path: Path) -> None:
+    body = f"![nul](a%00.png)\n\n![long]({'a' * 300}.png)\n\n![loop](loop.png)"
+    root = chapter_with(body, tmp_path / "odd")
+    (root / "loop.png").symlink_to("loop.png")
+    with pytest.raises(ManuscriptError) as error:
+        load(root)
+    assert [str(d) for d in error.value.diagnostics] == [
+        "odd/01-one.md:5: error: image 'a%00.png' has a control character in its name; "
+        "rename the file",
+        f"odd/01-one.md:7: error: image '{'a' * 300}.png' cannot be read: File name too long",
+        "odd/01-one.md:9: error: image 'loop.png' does not exist",
+    ]
