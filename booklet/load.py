@@ -45,6 +45,7 @@ MAX_CHAPTERS = 200
 MAX_SIDEBARS = 500
 MAX_IMAGE_BYTES = 10_000_000
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_YAML_DEPTH = 20
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -96,17 +97,9 @@ def read_yaml(
 ) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse a YAML mapping; return it with the line of each key."""
     try:
-        alias = next(
-            (e for e in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)),
-            None,
-        )
-        if alias is not None:
-            line = first_line + (alias.start_mark.line if alias.start_mark else 0)
-            collector.error(
-                path,
-                line,
-                f"YAML aliases ('*{alias.anchor}') are not supported; write the value out",
-            )
+        unsupported = check_yaml_events(text, first_line)
+        if unsupported is not None:
+            collector.error(path, *unsupported)
             return None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -132,6 +125,26 @@ def read_yaml(
         return None
     lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return data, lines
+
+
+def check_yaml_events(text: str, first_line: int) -> tuple[int, str] | None:
+    """The line and message of the first alias or too deep nesting, found without recursion.
+
+    PyYAML's parser is iterative but its composer recursive: deep nesting would overflow the
+    stack, and aliases can make values exponentially large ('billion laughs').
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = first_line + (event.start_mark.line if event.start_mark else 0)
+        if isinstance(event, yaml.AliasEvent):
+            return line, f"YAML aliases ('*{event.anchor}') are not supported; write the value out"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line, f"YAML is nested more than {MAX_YAML_DEPTH} levels deep; flatten it"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 def yaml_problem(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
@@ -304,6 +317,11 @@ def load_meta(
     return meta, order, lines
 
 
+def printable(text: str) -> str:
+    """Text with control characters shown as escapes, for messages."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def inside_manuscript(
     path: Path, root: Path, collector: Collector, at: Path, line: int, name: str
 ) -> bool:
@@ -347,11 +365,15 @@ def chapter_files(
     line = lines.get("chapters", 1)
     for name in order:
         path = root / name
-        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".md"):
+        if (
+            re.search(r"[/\\\x00-\x1f\x7f]", name)
+            or name.startswith(".")
+            or not name.endswith(".md")
+        ):
             collector.error(
                 book,
                 line,
-                f"chapter '{name}' must be a '.md' file name inside the manuscript folder",
+                f"chapter '{printable(name)}' must be a '.md' file name inside the manuscript folder",
             )
         elif not path.exists() and not path.is_symlink():
             found = [p.name for p in root.glob("*.md")]

@@ -44,6 +44,7 @@ FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
 # before that (a list level takes two token levels) and report it as an error instead.
 MAX_NESTING = 20
 MAX_DEPTH = 8
+MAX_INLINE_DEPTH = 10
 CONTAINERS = {
     "bullet_list_open": 1,
     "ordered_list_open": 1,
@@ -52,6 +53,10 @@ CONTAINERS = {
     "ordered_list_close": -1,
     "blockquote_close": -1,
 }
+INLINE_TOO_DEEP = (
+    f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep here; "
+    "use fewer '*' and '_'"
+)
 # Raw HTML is never passed through (`html: False` escapes it); we only warn that it shows as text.
 RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
 # markdown-it's validateLink drops links and images with these schemes, leaving their source as
@@ -113,6 +118,21 @@ def too_deep(tokens: list[Token]) -> Token | None:
         depth += CONTAINERS.get(token.type, 0)
         if depth > MAX_DEPTH or token.level >= MAX_NESTING - 1:
             return token
+    return None
+
+
+def too_deep_inline(tokens: list[Token]) -> Token | None:
+    """The first inline token whose emphasis and links nest deeper than MAX_INLINE_DEPTH.
+
+    markdown-it pairs emphasis markers after parsing, outside `maxNesting`: a line of 10,000
+    asterisks becomes 5,000 nested <em>/<strong>, which no layout engine survives.
+    """
+    for token in tokens:
+        depth = 0
+        for child in token.children or ():
+            depth += child.nesting
+            if depth > MAX_INLINE_DEPTH:
+                return token
     return None
 
 
@@ -193,6 +213,10 @@ class ChapterParser:
                 first_line + (deep.map[0] if deep.map else 0),
                 f"lists and quotes are nested more than {MAX_DEPTH} levels deep here; flatten them",
             )
+        deep = too_deep_inline(tokens)
+        if deep is not None:
+            self.sidebar_reported.add(("deep", ""))  # list entries are rendered again
+            self.error(first_line + (deep.map[0] if deep.map else 0), INLINE_TOO_DEEP)
         self.warn_raw_html(env, first_line)
 
     def warn_raw_html(self, env: dict[str, Any], first_line: int, inline: bool = False) -> None:
@@ -394,9 +418,13 @@ class ChapterParser:
     def inline(self, source: str) -> str:
         """A sidebar title or field value as inline HTML (raw HTML escaped, reported)."""
         env: dict[str, Any] = {"slug": self.slug}
-        html = str(self.md.renderInline(source, env))
+        tokens = self.md.parseInline(source, env)
         self.warn_raw_html(env, self.sidebar_line, inline=True)
-        return html
+        if too_deep_inline(tokens):
+            if self.first_report(("deep", ""), inline=True):
+                self.error(self.sidebar_line, INLINE_TOO_DEEP)
+            return html.escape(source)
+        return str(self.md.renderer.render(tokens, self.md.options, env))
 
     def sidebar_body(self, text: str, first_line: int) -> RawBody:
         env: dict[str, Any] = {"slug": self.slug}
