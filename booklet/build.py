@@ -71,7 +71,7 @@ def check_out_dir(manuscript: Path, out_dir: Path) -> None:
         )
     if PROJECT.is_relative_to(out_dir):
         raise UnsafeOutput(f"output folder '{out_dir}' holds the project; choose another --out")
-    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+    if out_dir.exists() and not out_dir.is_dir():
         raise UnsafeOutput(f"output '{out_dir}' is not a folder; choose another --out")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file():
         raise UnsafeOutput(

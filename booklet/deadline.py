@@ -2,7 +2,7 @@
 
 The CLI runs a build inside `guard(seconds)`: SIGALRM (the time limit), SIGTERM and SIGHUP raise an
 exception in the main thread, so the build's `finally` blocks remove the staging folder and the
-previous outputs stay as they were. Ctrl-C keeps Python's KeyboardInterrupt. The exceptions derive
+previous outputs stay as they were; Ctrl-C raises KeyboardInterrupt as usual. The exceptions derive
 from BaseException because libraries catch `Exception` broadly; WeasyPrint even swallows
 BaseException while drawing an SVG, so the build also calls `checkpoint()` between steps.
 """
@@ -55,11 +55,16 @@ def guard(seconds: float | None) -> Iterator[None]:
         _pending.append(BuildStopped(signum))
         raise _pending[-1]
 
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        _pending.append(KeyboardInterrupt())
+        raise _pending[-1]
+
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
     previous = {sig: signal.signal(sig, on_stop) for sig in STOP_SIGNALS}
     previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, on_alarm)
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, on_interrupt)
     if seconds:
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
