@@ -296,3 +296,47 @@ def test_odd_image_names_are_errors_not_crashes(tmp_path: Path) -> None:
         f"odd/01-one.md:7: error: image '{'a' * 300}.png' cannot be read: File name too long",
         "odd/01-one.md:9: error: image 'loop.png' does not exist",
     ]
+
+
+def test_pixel_limit_is_checked_without_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 48-megapixel PNG of 17 kB: refused from its header; Pillow never decodes a pixel."""
+    from PIL import ImageFile
+
+    from booklet.load import check_raster
+
+    def no_decoding(self: object) -> None:
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    big = Path(__file__).parent / "bad" / "image-too-many-pixels" / "big.png"
+    assert big.stat().st_size < 20_000
+    assert check_raster(big, "image/png") == (
+        "has 8000×6000 pixels; the limit is 40,000,000. Scale it down",
+        0,
+        0,
+    )
+    small = tmp_path / "small.png"
+    Image.new("RGB", (30, 20), "blue").save(small)
+    assert check_raster(small, "image/png") == (None, 30, 20)
+
+
+def test_the_real_pipeline_uses_the_confined_fetcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template that points outside (here: a font) fails the build; dist/ is not written."""
+    import booklet.render_html
+
+    outside = make_outside(tmp_path / "outside")
+    font = f'@font-face {{ font-family: "Leak"; src: url("{(outside / "secret.txt").as_uri()}") }}'
+    monkeypatch.setattr(booklet.render_html, "font_face_css", lambda: font)
+    root = chapter_with("Text.", tmp_path / "book")
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(main, ["--manuscript", str(root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: refused to read '{outside / 'secret.txt'}': it is outside the manuscript folder",
+        f"the build failed; '{out}' was left as it was",
+    ]
+    assert not out.exists()
