@@ -1,13 +1,21 @@
-"""Command-line arguments in, a build and an exit status out (0 built, 1 manuscript errors, 2 usage)."""
+"""Command-line arguments in, a build and an exit status out (0 built, 1 manuscript errors, 2 usage).
+
+Interrupted builds exit 130 (Ctrl-C) or 128 + the signal number (SIGTERM, SIGHUP), with one line
+on stderr and the previous outputs untouched.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import ManuscriptError
+from .deadline import BuildStopped, BuildTimeout, guard
+from .errors import SWAPPED, BuildError, ManuscriptError
+
+DEFAULT_TIMEOUT = 600
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -29,10 +37,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 )
 @click.option("--only", multiple=True, help="Build only these outputs (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the build (keeping the previous outputs) if it runs longer than this.",
+)
 @click.version_option(package_name="booklet")
-def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool) -> None:
+def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool, timeout: float) -> None:
     """Build the booklet's publications from a manuscript folder."""
-    from .build import RENDERERS, build
+    from .build import RENDERERS, UnsafeOutput, build
 
     unknown = [name for name in only if name not in RENDERERS]
     if unknown:
@@ -46,15 +62,52 @@ def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool) -> Non
             click.echo(f"… {step}", err=True)
 
     try:
-        result = build(manuscript, out, list(only), progress)
-    except ManuscriptError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        click.echo(f"{len(error.diagnostics)} error(s); nothing was written", err=True)
-        sys.exit(1)
+        with guard(timeout):
+            result = build(manuscript, out, list(only), progress)
+    except UnsafeOutput as error:
+        raise click.UsageError(str(error)) from None
+    except (
+        ManuscriptError,
+        BuildError,
+        BuildTimeout,
+        BuildStopped,
+        KeyboardInterrupt,
+        OSError,
+    ) as e:
+        sys.exit(report_failure(e, out))
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        # Manuscript warnings already read `path:line: warning: …`.
+        click.echo(warning if ": warning: " in warning else f"warning: {warning}", err=True)
     if not quiet:
         for output in result.outputs:
             paper = f" [{output.paper}]" if output.paper else ""
             click.echo(f"{output.kind:9} {output.pages:3} pages{paper}  {output.path}")
+
+
+def report_failure(error: BaseException, out: Path) -> int:
+    """Print one failed build's errors (no traceback); return the exit status."""
+    if isinstance(error, ManuscriptError):
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        click.echo(f"{len(error.diagnostics)} error(s); nothing was written", err=True)
+        return 1
+    kept = f"'{out}' was left as it was"
+    if SWAPPED in getattr(error, "__notes__", ()):
+        kept = f"the new outputs are in '{out}'"
+    if isinstance(error, BuildError):
+        for message in error.messages:
+            click.echo(f"error: {message}", err=True)
+        click.echo(f"the build failed; {kept}", err=True)
+        return 1
+    if isinstance(error, BuildTimeout):
+        click.echo(f"error: {error}; {kept}. Raise --timeout or shorten the manuscript", err=True)
+        return 1
+    if isinstance(error, BuildStopped):
+        click.echo(f"stopped by {error}; {kept}", err=True)
+        return 128 + error.signum
+    if isinstance(error, KeyboardInterrupt):
+        click.echo(f"interrupted; {kept}", err=True)
+        return 128 + signal.SIGINT
+    assert isinstance(error, OSError)
+    click.echo(f"error: {error.strerror}: '{error.filename}'; {kept}", err=True)
+    return 1

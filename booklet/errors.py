@@ -58,3 +58,15 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the nearest choice, or an empty string."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+# Added as a note to an exception raised after the new outputs were swapped into place.
+SWAPPED = "the new outputs were already in place"
+
+
+class BuildError(Exception):
+    """A problem found while rendering (not tied to a manuscript line); printed as `error: …`."""
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        self.messages = tuple(messages)
+        super().__init__("\n".join(self.messages))

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .errors import Collector, suggest
+from .confine import check_inside
+from .errors import Collector, Diagnostic, suggest
 from .model import Book, Chapter, Image, Meta, Sidebar, Term
 from .parse import ChapterParser, make_markdown, slugify
+from .svg import check_svg
 
 BOOK_KEYS = {
     "title": str,
@@ -34,21 +40,33 @@ CHAPTER_KEYS = {"title": str, "short_title": str, "summary": str, "handout": boo
 TRIMS = ("A5", "half-letter")
 PAPERS = ("A4", "Letter")
 MAX_CHAPTER_BYTES = 1_000_000
+MAX_BOOK_BYTES = 4_000_000
+MAX_CHAPTERS = 200
+MAX_SIDEBARS = 500
 MAX_IMAGE_BYTES = 10_000_000
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_YAML_DEPTH = 20
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
     ".svg": "image/svg+xml",
 }
+PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$\n?", re.S | re.M)
+OPENING_FENCE = re.compile(r"\A---[ \t]*$", re.M)
+# Characters that XML (and so XHTML, EPUB and PDF metadata) cannot hold; tab and newline are fine.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
 def read_text(path: Path, collector: Collector, limit: int = MAX_CHAPTER_BYTES) -> str | None:
+    """A manuscript text file as str with '\\n' line ends (BOM dropped), or None after an error."""
     try:
         size = path.stat().st_size
+        if not path.is_file():
+            collector.error(path, 1, "is not a regular file; replace it by a text file")
+            return None
         if size > limit:
             collector.error(path, 1, f"file is {size:,} bytes; the limit is {limit:,}. Split it")
             return None
@@ -57,35 +75,118 @@ def read_text(path: Path, collector: Collector, limit: int = MAX_CHAPTER_BYTES) 
         collector.error(path, 1, f"cannot read file: {exc.strerror}")
         return None
     try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         collector.error(
             path, line, f"file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         )
         return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        code = f"U+{ord(control.group()):04X}"
+        collector.error(path, line, f"file contains the control character {code}; remove it")
+        return None
+    return text
 
 
 def read_yaml(
-    text: str, path: Path, first_line: int, collector: Collector
+    text: str, path: Path, first_line: int, collector: Collector, what: str = "book.yaml"
 ) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Parse a YAML mapping; return it with the line of each key."""
     try:
+        unsupported = check_yaml_events(text, first_line)
+        if unsupported is not None:
+            collector.error(path, *unsupported)
+            return None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        collector.error(path, line, f"invalid YAML: {problem}")
+    except yaml.MarkedYAMLError as exc:
+        line, message = yaml_problem(exc, first_line)
+        collector.error(path, line, f"invalid YAML: {message}")
+        return None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        # e.g. 'date: 2026-13-45' is well-formed YAML but no date: find the value to name it.
+        bad = failing_scalar(yaml.compose(text, Loader=yaml.SafeLoader))
+        line = first_line + (bad.start_mark.line if bad else 0)
+        kind = "date" if bad and bad.tag.endswith(":timestamp") else "value"
+        value = f"'{bad.value}' is not a valid {kind} " if bad else ""
+        collector.error(path, line, f"invalid YAML: {value}({str(exc).splitlines()[0]})")
         return None
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        collector.error(path, first_line, "expected 'key: value' lines")
+        found = "a list" if isinstance(data, list) else "a single value"
+        collector.error(
+            path, first_line, f"{what} must be 'key: value' lines like 'title: …', not {found}"
+        )
         return None
     lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return data, lines
+
+
+def check_yaml_events(text: str, first_line: int) -> tuple[int, str] | None:
+    """The line and message of the first alias or too deep nesting, found without recursion.
+
+    PyYAML's parser is iterative but its composer recursive: deep nesting would overflow the
+    stack, and aliases can make values exponentially large ('billion laughs').
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = first_line + (event.start_mark.line if event.start_mark else 0)
+        if isinstance(event, yaml.AliasEvent):
+            return line, f"YAML aliases ('*{event.anchor}') are not supported; write the value out"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line, f"YAML is nested more than {MAX_YAML_DEPTH} levels deep; flatten it"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
+    """The line and a readable message for a YAML syntax error, with a hint for common slips."""
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    problem = exc.problem or exc.context or "cannot be read"
+    tag = re.match(r"could not determine a constructor for the tag '(.*)'", problem)
+    if tag:
+        name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+        return line, f"tags like '{name}' are not supported; write plain values"
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        return (
+            line,
+            f"the quotes opened on line {first_line + exc.context_mark.line} are never closed",
+        )
+    if exc.context and exc.problem and exc.context_mark:
+        problem += f" ({exc.context} from line {first_line + exc.context_mark.line})"
+    if "'\\t'" in problem and exc.problem_mark:
+        column = exc.problem_mark.column + 1
+        return line, f"a tab in column {column}; YAML allows none there: use spaces, or quotes"
+    return line, problem
+
+
+def failing_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar (in document order) that PyYAML's safe constructor rejects."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.SafeLoader("").construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            return node
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    for child in children:
+        found = failing_scalar(child)
+        if found is not None:
+            return found
+    return None
 
 
 def check_keys(
@@ -123,13 +224,15 @@ def load_meta(
     root: Path, collector: Collector
 ) -> tuple[Meta, list[str] | None, dict[str, int]] | None:
     path = root / "book.yaml"
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         collector.error(
             path, 1, "book.yaml is missing; create it with at least 'title' and 'language'"
         )
         return None
+    if not inside_manuscript(path, root, collector, path, 1, "book.yaml"):
+        return None
     text = read_text(path, collector)
-    parsed = read_yaml(text, path, 1, collector) if text is not None else None
+    parsed = read_yaml(text, path, 1, collector, "book.yaml") if text is not None else None
     if parsed is None:
         return None
     data, lines = parsed
@@ -177,7 +280,24 @@ def load_meta(
             collector.error(
                 path, lines.get("identifier", 1), f"identifier '{identifier}' is not a valid UUID"
             )
+    download_url = text_of("download_url")
+    if download_url and not re.match(r"^https?://[^\s/]+", download_url, re.I):
+        collector.error(
+            path,
+            lines.get("download_url", 1),
+            f"download_url '{download_url[:60]}' must be a web address starting with https://",
+        )
+        download_url = ""
     chapters = data.get("chapters")
+    if isinstance(chapters, list):
+        for entry in chapters:
+            if not isinstance(entry, str):
+                collector.error(
+                    path,
+                    lines.get("chapters", 1),
+                    f"chapters entry {entry!r:.40} is not a file name; write '- 01-name.md'",
+                )
+        chapters = [c for c in chapters if isinstance(c, str)]
     meta = Meta(
         title=title,
         subtitle=text_of("subtitle"),
@@ -190,40 +310,100 @@ def load_meta(
         rights=text_of("rights"),
         trim=trim,
         handout_papers=papers,
-        download_url=text_of("download_url"),
+        download_url=download_url,
         slug=slugify(title),
     )
     order = [str(c) for c in chapters] if isinstance(chapters, list) else None
     return meta, order, lines
 
 
+def printable(text: str) -> str:
+    """Text with control characters shown as escapes, for messages."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+def inside_manuscript(
+    path: Path, root: Path, collector: Collector, at: Path, line: int, name: str
+) -> bool:
+    """True if `path` (symlinks resolved) is a regular file in the manuscript; else an error at `at`."""
+    if not check_inside(path, [root]):
+        collector.error(
+            at,
+            line,
+            f"'{name}' is a symbolic link to '{os.path.realpath(path)}', outside the manuscript "
+            "folder; copy the file into the folder instead",
+        )
+        return False
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        collector.error(at, line, f"cannot read '{name}': {exc.strerror}")
+        return False
+    if stat.S_ISDIR(mode):
+        collector.error(at, line, f"'{name}' is a folder, not a file")
+        return False
+    if not stat.S_ISREG(mode):
+        collector.error(at, line, f"'{name}' is not a regular file; replace it by a file")
+        return False
+    return True
+
+
 def chapter_files(
     root: Path, order: list[str] | None, lines: dict[str, int], collector: Collector
 ) -> list[Path]:
-    if order is None:
-        return sorted(p for p in root.glob("*.md") if p.is_file())
-    files: list[Path] = []
+    """The chapter files in reading order: as listed in book.yaml, or every NN-name.md file."""
     book = root / "book.yaml"
+    if order is None:
+        # Hidden files ('._01-x.md' from macOS, editor lock files) are never chapters.
+        candidates = sorted(
+            p
+            for p in root.glob("*.md")
+            if not p.name.startswith(".") and (p.is_file() or p.is_symlink())
+        )
+        return [p for p in candidates if inside_manuscript(p, root, collector, p, 1, p.name)]
+    files: list[Path] = []
+    line = lines.get("chapters", 1)
     for name in order:
         path = root / name
-        if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".md"):
+        if (
+            re.search(r"[/\\\x00-\x1f\x7f]", name)
+            or name.startswith(".")
+            or not name.endswith(".md")
+        ):
             collector.error(
                 book,
-                lines.get("chapters", 1),
-                f"chapter '{name}' must be a '.md' file name inside the manuscript folder",
+                line,
+                f"chapter '{printable(name)}' must be a '.md' file name inside the manuscript folder",
             )
-        elif not path.is_file():
+        elif not path.exists() and not path.is_symlink():
             found = [p.name for p in root.glob("*.md")]
             collector.error(
-                book,
-                lines.get("chapters", 1),
-                f"chapter file '{name}' does not exist{suggest(name, found)}",
+                book, line, f"chapter file '{name}' does not exist{suggest(name, found)}"
             )
         elif path in files:
-            collector.error(book, lines.get("chapters", 1), f"chapter '{name}' is listed twice")
-        else:
+            collector.error(book, line, f"chapter '{name}' is listed twice")
+        elif inside_manuscript(path, root, collector, book, line, name):
             files.append(path)
     return files
+
+
+def check_book_size(root: Path, files: list[Path], line: int, collector: Collector) -> None:
+    """Stop before parsing anything if the book is over the chapter count or total size limit."""
+    book = root / "book.yaml"
+    total = sum(path.stat().st_size for path in files)
+    if len(files) > MAX_CHAPTERS:
+        collector.error(
+            book, line, f"the book has {len(files)} chapters; the limit is {MAX_CHAPTERS}"
+        )
+    elif total > MAX_BOOK_BYTES:
+        collector.error(
+            book,
+            line,
+            f"the chapters add up to {total:,} bytes; the limit for a book is {MAX_BOOK_BYTES:,}",
+        )
+    else:
+        return
+    collector.raise_if_any()
 
 
 def chapter_slug(path: Path) -> str:
@@ -244,11 +424,17 @@ def load(root: Path) -> Book:
         collector.error(
             root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files"
         )
+    check_book_size(root, files, meta_lines.get("chapters", 1), collector)
     slugs: dict[str, str] = {}
     for path in files:
         slug = chapter_slug(path)
-        if slug in slugs.values():
-            collector.error(path, 1, f"chapter slug '{slug}' is used by two files; rename one")
+        other = next((name for name, s in slugs.items() if s == slug), None)
+        if other is not None:
+            collector.error(
+                path,
+                1,
+                f"chapter slug '{slug}' is also the slug of '{other}'; rename one of the files",
+            )
         slugs[path.name] = slug
     parser = ChapterParser(make_markdown(meta.language), collector, slugs)
     chapters: list[Chapter] = []
@@ -302,6 +488,7 @@ def load(root: Path) -> Book:
                     f"link to missing anchor '#{link.anchor}' in '{link.target}'"
                     f"{suggest(link.anchor, names)}",
                 )
+    check_sidebar_count(chapters, collector, root)
     glossary = gather_terms(chapters, collector, root)
     collector.raise_if_any()
     return Book(
@@ -310,8 +497,14 @@ def load(root: Path) -> Book:
         chapters=tuple(chapters),
         glossary=glossary,
         images=tuple(images.values()),
-        warnings=tuple(str(w) for w in collector.warnings),
+        warnings=tuple(str(w) for w in in_reading_order(collector.warnings)),
     )
+
+
+def in_reading_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Files in the order they were read, then lines in order (as errors are reported)."""
+    order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in diagnostics))}
+    return sorted(diagnostics, key=lambda d: (order[d.path], d.line))
 
 
 def split_front_matter(
@@ -319,9 +512,14 @@ def split_front_matter(
 ) -> tuple[dict[str, Any] | None, str, int]:
     match = FRONT_MATTER.match(text)
     if not match:
-        collector.error(path, 1, "chapter needs front matter: start with '---', 'title: …', '---'")
+        if OPENING_FENCE.match(text):
+            collector.error(path, 1, "front matter is never closed; add a line '---' after it")
+        else:
+            collector.error(
+                path, 1, "chapter needs front matter: start with '---', 'title: …', '---'"
+            )
         return None, "", 1
-    parsed = read_yaml(match.group(1), path, 2, collector)
+    parsed = read_yaml(match.group(1), path, 2, collector, "front matter")
     body_line = text[: match.end()].count("\n") + 1
     if parsed is None:
         return None, "", body_line
@@ -332,58 +530,111 @@ def split_front_matter(
     return data, text[match.end() :], body_line
 
 
+def image_path(src: str) -> str | None:
+    """The file path a Markdown image `src` (a URL) names, or None if it is not a plain path."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or src.startswith(("/", "\\")):
+        return None
+    return unquote(parts.path)
+
+
 def check_image(
     root: Path, chapter: Path, src: str, line: int, collector: Collector
 ) -> Image | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("/"):
-        collector.error(
-            chapter,
-            line,
-            f"image '{src}' must be a file inside the manuscript folder, given as a relative path",
-        )
-        return None
-    path = (chapter.parent / src).resolve()
-    if not path.is_relative_to(root):
-        collector.error(
-            chapter, line, f"image '{src}' is outside the manuscript folder; copy it inside"
-        )
-        return None
-    media_type = IMAGE_TYPES.get(path.suffix.lower())
-    if media_type is None:
-        collector.error(chapter, line, f"image '{src}' must be PNG, JPEG or SVG")
-        return None
-    if not path.is_file():
-        collector.error(chapter, line, f"image '{src}' does not exist")
-        return None
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        collector.error(
-            chapter, line, f"image '{src}' is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}"
-        )
-        return None
-    width = height = 0
-    if media_type != "image/svg+xml":
-        from PIL import Image as PILImage
+    """An image the chapter shows, checked: inside the manuscript, the right type, within limits."""
+    try:
+        problem, image = inspect_image(root, chapter, src)
+    except OSError as exc:  # e.g. a name too long for the file system
+        problem, image = f"cannot be read: {exc.strerror}", None
+    if problem:
+        collector.error(chapter, line, f"image '{src}' {problem}")
+    return image
 
-        try:
-            with PILImage.open(path) as img:
-                width, height = img.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    collector.error(
-                        chapter,
-                        line,
-                        f"image '{src}' has {width}×{height} pixels; the limit is {MAX_IMAGE_PIXELS:,}",
-                    )
-                    return None
-                img.verify()
-        except Exception:  # Pillow raises many types for broken files
-            collector.error(
-                chapter,
-                line,
-                f"image '{src}' is not a readable {media_type.split('/')[1].upper()} file",
-            )
-            return None
-    return Image(str(path.relative_to(root)), media_type, width, height)
+
+def inspect_image(root: Path, chapter: Path, src: str) -> tuple[str | None, Image | None]:
+    """What is wrong with an image (a phrase to follow its name), or its `Image`."""
+    name = image_path(src)
+    if not name:
+        return "must be a file inside the manuscript folder, given as a relative path", None
+    if re.search(r"[\x00-\x1f\x7f]", name):
+        return "has a control character in its name; rename the file", None
+    # Both the path as written (what the outputs refer to) and the file it leads to must be inside.
+    path = Path(os.path.normpath(chapter.parent / name))
+    real = Path(os.path.realpath(path))
+    if not path.is_relative_to(root):
+        return "is outside the manuscript folder; copy it inside", None
+    if not real.is_relative_to(root):
+        return (
+            "is a symbolic link to a file outside the manuscript folder; copy the file inside",
+            None,
+        )
+    media_type = IMAGE_TYPES.get(real.suffix.lower())
+    if media_type is None:
+        return "must be PNG, JPEG or SVG", None
+    if not real.exists():
+        return "does not exist", None
+    if real.is_dir():
+        return "is a folder, not a file", None
+    if not real.is_file():
+        return "is not a regular file", None
+    size = real.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return f"is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}", None
+    width = height = 0
+    if media_type == "image/svg+xml":
+        problem = check_svg(real.read_bytes())
+    else:
+        problem, width, height = check_raster(real, media_type)
+    if problem:
+        return problem, None
+    return None, Image(path.relative_to(root).as_posix(), media_type, width, height)
+
+
+def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:
+    """A PNG/JPEG file's problem (or None) and size, from its header: nothing is decoded.
+
+    Pillow's `open` reads only the header, so the pixel count is checked before any
+    decompression; its own bomb check (at twice its MAX_IMAGE_PIXELS) is turned into our message.
+    """
+    from PIL import Image as PILImage
+
+    expected = PIL_FORMATS[media_type]
+    too_many = f"has more than {MAX_IMAGE_PIXELS:,} pixels; scale it down"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            img = PILImage.open(path, formats=list(PIL_FORMATS.values()))
+        with img:
+            width, height = img.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return (
+                    f"has {width}×{height} pixels; the limit is {MAX_IMAGE_PIXELS:,}. Scale it down",
+                    0,
+                    0,
+                )
+            if img.format != expected:
+                right = ".png" if img.format == "PNG" else ".jpg"
+                return f"holds {img.format} data; rename it to '{path.stem}{right}'", 0, 0
+            img.verify()  # checksums and structure; still no pixel decoding
+    except PILImage.DecompressionBombError:
+        return too_many, 0, 0
+    except Exception:  # Pillow raises many types for broken files
+        return f"is not a readable {expected} file", 0, 0
+    return None, width, height
+
+
+def check_sidebar_count(chapters: list[Chapter], collector: Collector, root: Path) -> None:
+    count = 0
+    for chapter in chapters:
+        for sidebar in chapter.sidebars:
+            count += 1
+            if count > MAX_SIDEBARS:
+                collector.error(
+                    root / chapter.source,
+                    sidebar.line,
+                    f"this is sidebar number {MAX_SIDEBARS + 1}; a book may have at most {MAX_SIDEBARS}",
+                )
+                return
 
 
 def gather_terms(chapters: list[Chapter], collector: Collector, root: Path) -> tuple[Term, ...]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -41,6 +42,31 @@ BLOCKS = {
 }
 FENCE_INFO = re.compile(r"^\{([^}]*)\}\s*(.*)$")
 FIGURE = '<figure class="figure"'
+# markdown-it silently drops whatever lies deeper than `maxNesting` token levels; we stop well
+# before that (a list level takes two token levels) and report it as an error instead.
+MAX_NESTING = 20
+MAX_DEPTH = 8
+MAX_INLINE_DEPTH = 10
+CONTAINERS = {
+    "bullet_list_open": 1,
+    "ordered_list_open": 1,
+    "blockquote_open": 1,
+    "bullet_list_close": -1,
+    "ordered_list_close": -1,
+    "blockquote_close": -1,
+}
+INLINE_TOO_DEEP = (
+    f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep here; "
+    "use fewer '*' and '_'"
+)
+# Raw HTML is never passed through (`html: False` escapes it); we only warn that it shows as text.
+RAW_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--")
+# markdown-it's validateLink drops links and images with these schemes, leaving their source as
+# text; that is safe, but the author should hear about it.
+DROPPED_LINK = re.compile(
+    r"(!?)\[[^\[\]]*\]\(\s*<?\s*((?:javascript|vbscript|file|data):(?:[^()\s>]|\([^()\s]*\))*)",
+    re.I,
+)
 
 
 def slugify(text: str) -> str:
@@ -54,9 +80,12 @@ def make_markdown(language: str) -> MarkdownIt:
         "commonmark", {"typographer": True, "xhtmlOut": True, "html": False, "quotes": quotes}
     )
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    md.options["maxNesting"] = MAX_NESTING
     md.use(colon_fence_plugin).use(footnote_plugin)
     md.add_render_rule("footnote_ref", render_footnote_ref)
     md.add_render_rule("th_open", render_header_cell)
+    # Before text_join, escaped characters ('\\<') are still separate tokens, so they never match.
+    md.core.ruler.before("text_join", "find_raw_html", find_raw_html)
     return md
 
 
@@ -66,6 +95,56 @@ def render_header_cell(
     # Header cells name their scope so PDF/UA and screen readers can pair them with data cells.
     tokens[idx].attrSet("scope", "col")
     return str(self.renderToken(tokens, idx, options, env))
+
+
+def find_raw_html(state: StateCore) -> None:
+    """Note HTML tags left as text in env['raw_html'] and dropped links in env['dropped_links'].
+
+    Entries are `(line offset, what)`; one raw-HTML warning per line is enough.
+    """
+    found = state.env.setdefault("raw_html", [])
+    dropped = state.env.setdefault("dropped_links", [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        breaks, warned = 0, set()
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            if child.type != "text":
+                continue
+            line = (token.map[0] if token.map else 0) + breaks
+            match = RAW_HTML.search(child.content)
+            if match and line not in warned:
+                warned.add(line)
+                found.append((line, f"<{match.group(1)}>" if match.group(1) else "<!--"))
+            for link in DROPPED_LINK.finditer(child.content):
+                dropped.append((line, ("image" if link.group(1) else "link", link.group(2))))
+
+
+def too_deep(tokens: list[Token]) -> Token | None:
+    """The first block token nested deeper than MAX_DEPTH lists and quotes (or near maxNesting)."""
+    depth = 0
+    for token in tokens:
+        depth += CONTAINERS.get(token.type, 0)
+        if depth > MAX_DEPTH or token.level >= MAX_NESTING - 1:
+            return token
+    return None
+
+
+def too_deep_inline(tokens: list[Token]) -> Token | None:
+    """The first inline token whose emphasis and links nest deeper than MAX_INLINE_DEPTH.
+
+    markdown-it pairs emphasis markers after parsing, outside `maxNesting`: a line of 10,000
+    asterisks becomes 5,000 nested <em>/<strong>, which no layout engine survives.
+    """
+    for token in tokens:
+        depth = 0
+        for child in token.children or ():
+            depth += child.nesting
+            if depth > MAX_INLINE_DEPTH:
+                return token
+    return None
 
 
 def render_footnote_ref(
@@ -108,6 +187,8 @@ class ChapterParser:
         self.collector = collector
         self.chapter_slugs = chapter_slugs
         self.renderer: Any = md.renderer  # RendererHTML; the protocol type lacks renderInline
+        self.sidebar_line = 0
+        self.sidebar_reported: set[tuple[str, str]] = set()
 
     def parse(self, path: Path, text: str, first_line: int, slug: str) -> ParsedChapter:
         self.path, self.first_line, self.slug = path, first_line, slug
@@ -115,6 +196,7 @@ class ChapterParser:
         self.counts: dict[str, int] = {}
         env: dict[str, Any] = {"slug": slug}
         tokens = self.md.parse(text, env)
+        self.check_parsed(tokens, env, first_line)
         self.lines = text.split("\n")
         body, notes = split_footnotes(tokens)
         self.prepare(body, 0)
@@ -147,6 +229,53 @@ class ChapterParser:
                         )
 
     # -- helpers -------------------------------------------------------------------------
+
+    def check_parsed(self, tokens: list[Token], env: dict[str, Any], first_line: int) -> None:
+        """Report nesting beyond the limit (an error) and raw HTML shown as text (a warning)."""
+        deep = too_deep(tokens)
+        if deep is not None:
+            self.error(
+                first_line + (deep.map[0] if deep.map else 0),
+                f"lists and quotes are nested more than {MAX_DEPTH} levels deep here; flatten them",
+            )
+        deep = too_deep_inline(tokens)
+        if deep is not None:
+            self.sidebar_reported.add(("deep", ""))  # list entries are rendered again
+            self.error(first_line + (deep.map[0] if deep.map else 0), INLINE_TOO_DEEP)
+        self.warn_raw_html(env, first_line)
+
+    def warn_raw_html(self, env: dict[str, Any], first_line: int, inline: bool = False) -> None:
+        """Report what `find_raw_html` noted: dropped links as errors, raw HTML as warnings.
+
+        `inline`: the text was one sidebar title, field or list entry, all on `first_line`;
+        list entries are rendered again from their source, so what was reported is skipped.
+        """
+        for offset, (kind, url) in env.pop("dropped_links", []):
+            if self.first_report((kind, url), inline):
+                line = first_line if inline else first_line + offset
+                if kind == "image":
+                    self.error(
+                        line,
+                        f"image '{url}' must be a file inside the manuscript folder, "
+                        "given as a relative path",
+                    )
+                else:
+                    self.error(
+                        line,
+                        f"link target '{url}' is not allowed; write 'https://…' or 'NN-chapter.md#id'",
+                    )
+        for offset, tag in env.pop("raw_html", []):
+            if self.first_report(("html", tag), inline):
+                line = first_line if inline else first_line + offset
+                self.collector.warn(
+                    self.path, line, f"raw HTML '{tag}' is shown as text; use Markdown instead"
+                )
+
+    def first_report(self, key: tuple[str, str], inline: bool) -> bool:
+        """False for inline text whose problem this sidebar already reported."""
+        seen = key in self.sidebar_reported
+        self.sidebar_reported.add(key)
+        return not (inline and seen)
 
     def error(self, line: int, message: str) -> None:
         self.collector.error(self.path, line, message)
@@ -302,7 +431,12 @@ class ChapterParser:
 
         fields, used = parse_sidebar_fields(lines, line + 1, kind, report)
         check_title(kind, title, report, line)
-        title_text = self.md.renderInline(title, {"slug": self.slug}) if title else None
+        self.sidebar_line, self.sidebar_reported = line, set()
+        for value, field_line in fields.values():  # report at the field's own line
+            env: dict[str, Any] = {"slug": self.slug}
+            self.md.parseInline(value, env)
+            self.warn_raw_html(env, field_line, inline=True)
+        title_text = self.inline(title) if title else None
         check_required(kind, title, fields, report, line)
         body = self.sidebar_body("\n".join(lines[used:]), line + 1 + used)
         self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -315,11 +449,20 @@ class ChapterParser:
         return build_sidebar(kind, ident, title_text, fields, body, self.inline, line, report)
 
     def inline(self, source: str) -> str:
-        return str(self.md.renderInline(source, {"slug": self.slug}))
+        """A sidebar title or field value as inline HTML (raw HTML escaped, reported)."""
+        env: dict[str, Any] = {"slug": self.slug}
+        tokens = self.md.parseInline(source, env)
+        self.warn_raw_html(env, self.sidebar_line, inline=True)
+        if too_deep_inline(tokens):
+            if self.first_report(("deep", ""), inline=True):
+                self.error(self.sidebar_line, INLINE_TOO_DEEP)
+            return html.escape(source)
+        return str(self.md.renderer.render(tokens, self.md.options, env))
 
     def sidebar_body(self, text: str, first_line: int) -> RawBody:
         env: dict[str, Any] = {"slug": self.slug}
         tokens = self.md.parse(text, env)
+        self.check_parsed(tokens, env, first_line)
         tokens, _ = split_footnotes(tokens)
         self.prepare(tokens, first_line - self.first_line, sidebar=True)
         rendered = self.md.renderer.render(tokens, self.md.options, env)

@@ -285,11 +285,10 @@ def cover_image(book: Book) -> bytes:
 
 
 def image_bytes(book: Book, path: str) -> bytes:
-    """A manuscript image (already checked by loading: inside the manuscript, size-limited)."""
-    full = (book.root / path).resolve()
-    if not full.is_relative_to(book.root):
-        raise ValueError(f"image '{path}' is outside the manuscript")
-    return full.read_bytes()
+    """A manuscript image, read under the same confinement rule as every other read."""
+    from .confine import book_roots, read_confined
+
+    return read_confined(book.root / path, book_roots(book))
 
 
 # -- packaging -------------------------------------------------------------------------------

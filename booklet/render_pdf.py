@@ -10,9 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .fonts import font_dirs
 from .model import Book
-from .render_html import STYLES, TEMPLATES, render
+from .render_html import STYLES, render
 
 TRIM_SIZES = {"A5": "148mm 210mm", "half-letter": "5.5in 8.5in"}
 
@@ -60,7 +59,7 @@ def font_config() -> Any:
 def fetcher(book: Book) -> Any:
     from .fetch import ConfinedFetcher
 
-    return ConfinedFetcher((book.root, TEMPLATES, STYLES, *font_dirs()))
+    return ConfinedFetcher.for_book(book)
 
 
 def stylesheets(book: Book, names: list[str]) -> list[Any]:
@@ -71,7 +70,8 @@ def stylesheets(book: Book, names: list[str]) -> list[Any]:
         CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config())
         for name in names
     ]
-    sheets.append(CSS(string=f"@page {{ size: {size}; }}", font_config=font_config()))
+    page = f"@page {{ size: {size}; }}"
+    sheets.append(CSS(string=page, url_fetcher=fetcher(book), font_config=font_config()))
     return sheets
 
 
@@ -80,8 +80,12 @@ def layout(book: Book, styles: list[str], template: str = "book.html", **extra: 
     from weasyprint import HTML
 
     source = render(template, book, **extra)
+    from .fetch import refuse_attachments
+
     html = HTML(string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher(book))
-    return html.render(stylesheets=stylesheets(book, styles), font_config=font_config())
+    document = html.render(stylesheets=stylesheets(book, styles), font_config=font_config())
+    refuse_attachments(document)
+    return document
 
 
 def write(document: Any, path: Path, book: Book) -> None:

@@ -1,0 +1,28 @@
+"""`python slow_build.py CLI-ARGS`: the CLI with a PDF renderer that stalls after writing.
+
+The renderer writes the real PDF into the staging folder, touches $READY_FILE (so the test knows
+the build is part-way), then sleeps $SLOW_SECONDS: long enough to be signalled or timed out.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from booklet import build
+from booklet.cli import main
+from booklet.model import Book
+from booklet.render_pdf import Output, render_screen
+
+
+def stalling(book: Book, out_dir: Path) -> list[Output]:
+    outputs = render_screen(book, out_dir)
+    Path(os.environ["READY_FILE"]).write_text(str(out_dir), encoding="utf-8")
+    time.sleep(float(os.environ.get("SLOW_SECONDS", "120")))
+    return outputs
+
+
+if __name__ == "__main__":
+    build.RENDERERS["pdf"] = stalling
+    main()
