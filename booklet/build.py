@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import render_handouts, render_print
+from .errors import Diagnostic, ManuscriptError, capture_diagnostics
 from .load import load
 from .model import Book
 from .render_pdf import Output, capture_warnings, render_screen
@@ -22,6 +24,8 @@ from .render_pdf import Output, capture_warnings, render_screen
 Renderer = Callable[[Book, Path], list[Output]]
 RENDERERS: dict[str, Renderer] = {
     "pdf": render_screen,
+    "print": render_print.render,
+    "handouts": render_handouts.render,
 }
 
 
@@ -64,8 +68,13 @@ def build(
     out_dir: Path,
     only: list[str] | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    strict: bool = False,
 ) -> Result:
-    """Load the manuscript once, run every renderer, write the manifest, swap the outputs in."""
+    """Load the manuscript once, run every renderer, write the manifest, swap the outputs in.
+
+    With `strict`, problems renderers report (a handout longer than its sheet) are errors: the
+    build raises `ManuscriptError` and the previous outputs stay in place.
+    """
     progress("loading manuscript")
     book = load(manuscript)
     out_dir = out_dir.resolve()
@@ -73,17 +82,24 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         outputs: list[Output] = []
-        with capture_warnings() as log:
+        with capture_warnings() as log, capture_diagnostics() as found:
             for name, renderer in RENDERERS.items():
                 if only and name not in only:
                     continue
                 progress(f"rendering {name}")
                 outputs.extend(renderer(book, staging))
-        warnings = [*book.warnings, *(f"weasyprint: {m}" for m in log.messages)]
+        if strict and found:
+            raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
+        warnings = [*book.warnings, *map(str, found), *(f"weasyprint: {m}" for m in log.messages)]
         data = manifest(outputs, warnings, staging)
         (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Result(outputs=[Output(o.kind, out_dir / o.path.relative_to(staging), o.pages, o.paper) for o in outputs], warnings=warnings)
+    return Result(
+        outputs=[
+            Output(o.kind, out_dir / o.path.relative_to(staging), o.pages, o.paper) for o in outputs
+        ],
+        warnings=warnings,
+    )

@@ -29,8 +29,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 )
 @click.option("--only", multiple=True, help="Build only these outputs (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) on manuscript warnings, e.g. a handout over one sheet.",
+)
 @click.version_option(package_name="booklet")
-def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool) -> None:
+def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool, strict: bool) -> None:
     """Build the booklet's publications from a manuscript folder."""
     from .build import RENDERERS, build
 
@@ -46,14 +51,15 @@ def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool) -> Non
             click.echo(f"… {step}", err=True)
 
     try:
-        result = build(manuscript, out, list(only), progress)
+        result = build(manuscript, out, list(only), progress, strict=strict)
     except ManuscriptError as error:
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
         click.echo(f"{len(error.diagnostics)} error(s); nothing was written", err=True)
         sys.exit(1)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        # diagnostics already read `path:line: warning: ...`
+        click.echo(warning if ": warning: " in warning else f"warning: {warning}", err=True)
     if not quiet:
         for output in result.outputs:
             paper = f" [{output.paper}]" if output.paper else ""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,3 +58,36 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the nearest choice, or an empty string."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+DIAGNOSTICS = logging.getLogger("booklet.diagnostics")
+
+
+def report(diagnostic: Diagnostic) -> None:
+    """Report a problem found while rendering (e.g. a handout that overflows its sheet)."""
+    DIAGNOSTICS.warning("%s", diagnostic, extra={"diagnostic": diagnostic})
+
+
+class DiagnosticLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.diagnostics: list[Diagnostic] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        diagnostic = getattr(record, "diagnostic", None)
+        if isinstance(diagnostic, Diagnostic):
+            self.diagnostics.append(diagnostic)
+
+
+@contextmanager
+def capture_diagnostics() -> Iterator[list[Diagnostic]]:
+    """Collect what renderers `report()` during a build."""
+    handler = DiagnosticLog()
+    DIAGNOSTICS.addHandler(handler)
+    previous = DIAGNOSTICS.propagate
+    DIAGNOSTICS.propagate = False
+    try:
+        yield handler.diagnostics
+    finally:
+        DIAGNOSTICS.removeHandler(handler)
+        DIAGNOSTICS.propagate = previous
