@@ -127,9 +127,7 @@ def room_per_question(document: Any) -> float:
     every page is shared by that page's questions; or the questions of earlier pages move whole
     to the last page and all share what is left there. The larger of the two.
     """
-    stay = None
-    moved = 0.0
-    pages = []
+    pages = []  # (questions on the page, room under them)
     for page in document.pages:
         items = [
             child
@@ -138,21 +136,20 @@ def room_per_question(document: Any) -> float:
             if child.element_tag == "li"
         ]
         if items:
-            pages.append((page, items))
+            page_box = page._page_box
+            foot = page_box.content_box_y() + page_box.height
+            end = max(
+                b.position_y + b.margin_height()
+                for b in [*items, *with_class(page, "handout-chapter")]
+            )
+            pages.append((items, max(0.0, float(foot - end))))
     if not pages:
         return 0.0
-    for page, items in pages:
-        page_box = page._page_box
-        foot = page_box.content_box_y() + page_box.height
-        boxes_ = [*items, *with_class(page, "handout-chapter")]
-        room = max(0.0, float(foot - max(box.position_y + box.margin_height() for box in boxes_)))
-        share = room / len(items)
-        stay = share if stay is None else min(stay, share)
-        if page is not pages[-1][0]:
-            moved += sum(item.margin_height() for item in items)
-    total = sum(len(items) for _, items in pages)
-    gather = max(0.0, room - moved) / total  # `room` is the last page's
-    return max(stay or 0.0, gather)
+    stay = min(room / len(items) for items, room in pages)
+    moved = float(sum(item.margin_height() for items, _ in pages[:-1] for item in items))
+    total = sum(len(items) for items, _ in pages)
+    gather = max(0.0, pages[-1][1] - moved) / total
+    return max(stay, gather)
 
 
 def blank_page(book: Book, paper: str) -> Any:
@@ -179,7 +176,7 @@ def combined(book: Book, documents: list[Any], paper: str) -> Any:
 def render(book: Book, out_dir: Path) -> list[Output]:
     """`handouts/<chapter-slug>-<paper>.pdf` per marked chapter and paper; all in one per paper."""
     chapters = book.handout_chapters
-    if not chapters:
+    if not chapters or not book.meta.handout_papers:
         return []
     folder = out_dir / "handouts"
     folder.mkdir(exist_ok=True)
