@@ -8,6 +8,7 @@ staging folders left by a killed build are removed by the next one.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import ctypes.util
 import hashlib
 import json
@@ -19,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render_epub
+from . import render_epub, render_handouts, render_print
 from .confine import Refusal, refusals
 from .deadline import checkpoint, deferred
-from .errors import SWAPPED, BuildError
+from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError, capture_diagnostics
 from .load import load
 from .model import Book
 from .render_html import PROJECT
@@ -32,6 +33,8 @@ Renderer = Callable[[Book, Path], list[Output]]
 RENDERERS: dict[str, Renderer] = {
     "pdf": render_screen,
     "epub": render_epub.render,
+    "print": render_print.render,
+    "handouts": render_handouts.render,
 }
 
 
@@ -146,24 +149,36 @@ def make_staging(out_dir: Path) -> Path:
     return staging
 
 
+def fix_timestamps(book: Book) -> None:
+    """Same input, same bytes: libraries that stamp times (font subsetting) use the book's date."""
+    when = dt.datetime.combine(book.meta.date, dt.time(), tzinfo=dt.UTC)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(when.timestamp())))
+
+
 def build(
     manuscript: Path,
     out_dir: Path,
     only: list[str] | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    strict: bool = False,
 ) -> Result:
-    """Load the manuscript once, run every renderer, write the manifest, swap the outputs in."""
+    """Load the manuscript once, run every renderer, write the manifest, swap the outputs in.
+
+    With `strict`, problems renderers report (a handout longer than its sheet) are errors: the
+    build raises `ManuscriptError` and the previous outputs stay in place.
+    """
     out_dir = out_dir.resolve()
     check_out_dir(manuscript, out_dir)
     progress("loading manuscript")
     book = load(manuscript)
+    fix_timestamps(book)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out_dir)
     staging = make_staging(out_dir)
     swapped = False
     try:
         outputs: list[Output] = []
-        with capture_warnings() as log, refusals() as refused:
+        with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
             try:
                 for name, renderer in RENDERERS.items():
                     if only and name not in only:
@@ -177,7 +192,9 @@ def build(
                 raise
         if refused:  # refusals that a library swallowed still fail the build
             raise BuildError(dict.fromkeys(refused))
-        warnings = [*book.warnings, *(f"weasyprint: {m}" for m in log.messages)]
+        if strict and found:
+            raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
+        warnings = [*book.warnings, *map(str, found), *(f"weasyprint: {m}" for m in log.messages)]
         data = manifest(outputs, warnings, staging)
         (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         checkpoint()

@@ -45,8 +45,15 @@ PROJECT = Path(__file__).resolve().parent.parent
     metavar="SECONDS",
     help="Stop the build (keeping the previous outputs) if it runs longer than this.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) on manuscript warnings, e.g. a handout over one sheet.",
+)
 @click.version_option(package_name="booklet")
-def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool, timeout: float) -> None:
+def main(
+    manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool, timeout: float, strict: bool
+) -> None:
     """Build the booklet's publications from a manuscript folder."""
     from .build import RENDERERS, UnsafeOutput, build
 
@@ -63,7 +70,7 @@ def main(manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool, timeou
 
     try:
         with guard(timeout):
-            result = build(manuscript, out, list(only), progress)
+            result = build(manuscript, out, list(only), progress, strict=strict)
     except UnsafeOutput as error:
         raise click.UsageError(str(error)) from None
     except (

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,3 +72,36 @@ class BuildError(Exception):
     def __init__(self, messages: Iterable[str]) -> None:
         self.messages = tuple(messages)
         super().__init__("\n".join(self.messages))
+
+
+DIAGNOSTICS = logging.getLogger("booklet.diagnostics")
+
+
+def report(diagnostic: Diagnostic) -> None:
+    """Report a problem found while rendering (e.g. a handout that overflows its sheet)."""
+    DIAGNOSTICS.warning("%s", diagnostic, extra={"diagnostic": diagnostic})
+
+
+class DiagnosticLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.diagnostics: list[Diagnostic] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        diagnostic = getattr(record, "diagnostic", None)
+        if isinstance(diagnostic, Diagnostic):
+            self.diagnostics.append(diagnostic)
+
+
+@contextmanager
+def capture_diagnostics() -> Iterator[list[Diagnostic]]:
+    """Collect what renderers `report()` during a build."""
+    handler = DiagnosticLog()
+    DIAGNOSTICS.addHandler(handler)
+    previous = DIAGNOSTICS.propagate
+    DIAGNOSTICS.propagate = False
+    try:
+        yield handler.diagnostics
+    finally:
+        DIAGNOSTICS.removeHandler(handler)
+        DIAGNOSTICS.propagate = previous

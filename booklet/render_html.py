@@ -21,6 +21,8 @@ STYLES = PROJECT / "styles"
 NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)"[^>]*>(\d+)</a>')
 PARAGRAPH = re.compile(r"</?p>")
 HREF = re.compile(r'href="#([^"]+)"')
+IN_PAGE_LINK = re.compile(r'<a\s[^>]*?href="#([^"]+)"[^>]*>(.*?)</a>', re.S)
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def inline_notes(html: str, chapter: Chapter) -> Markup:
@@ -57,6 +59,16 @@ def epub_links(context: Context, html: str) -> Markup:
     return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1))}"', html))
 
 
+def local_links(html: str) -> Markup:
+    """Unwrap in-document links whose target is not in `html` (a handout holds one chapter)."""
+    ids = set(ELEMENT_ID.findall(html))
+
+    def replace(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(1) in ids else match.group(2)
+
+    return Markup(IN_PAGE_LINK.sub(replace, html))
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -69,6 +81,7 @@ def environment() -> Environment:
     env.filters["inline_notes"] = inline_notes
     env.filters["epub_links"] = epub_links
     env.filters["glossary_id"] = glossary_id
+    env.filters["local_links"] = local_links
     return env
 
 

@@ -62,10 +62,11 @@ def fetcher(book: Book) -> Any:
     return ConfinedFetcher.for_book(book)
 
 
-def stylesheets(book: Book, names: list[str]) -> list[Any]:
+def stylesheets(book: Book, names: list[str], size: str | None = None) -> list[Any]:
+    """The named stylesheets plus the page size (default: the book's trim size)."""
     from weasyprint import CSS
 
-    size = TRIM_SIZES[book.meta.trim]
+    size = size or TRIM_SIZES[book.meta.trim]
     sheets = [
         CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config())
         for name in names
@@ -75,21 +76,28 @@ def stylesheets(book: Book, names: list[str]) -> list[Any]:
     return sheets
 
 
-def layout(book: Book, styles: list[str], template: str = "book.html", **extra: Any) -> Any:
-    """Lay out a template of the book with the given stylesheets; returns a WeasyPrint Document."""
+def layout(
+    book: Book,
+    styles: list[str],
+    template: str = "book.html",
+    size: str | None = None,
+    **extra: Any,
+) -> Any:
+    """Lay out a template of the book with stylesheets and a page size (default: the trim)."""
     from weasyprint import HTML
 
     source = render(template, book, **extra)
     from .fetch import refuse_attachments
 
     html = HTML(string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher(book))
-    document = html.render(stylesheets=stylesheets(book, styles), font_config=font_config())
+    document = html.render(stylesheets=stylesheets(book, styles, size), font_config=font_config())
     refuse_attachments(document)
     return document
 
 
-def write(document: Any, path: Path, book: Book) -> None:
-    document.write_pdf(
+def write(document: Any, path: Path | None, book: Book) -> bytes | None:
+    """Write a tagged PDF/UA-1 file (or return its bytes when `path` is None)."""
+    return document.write_pdf(  # type: ignore[no-any-return]
         path,
         pdf_variant="pdf/ua-1",
         pdf_identifier=book.meta.identifier.encode(),
@@ -106,9 +114,16 @@ def screen_document(book: Book) -> Any:
     return layout(book, SCREEN_STYLES)
 
 
+@cache
+def screen_pdf(book: Book) -> bytes:
+    """The screen PDF's bytes, written once per process (the print and imposed PDFs reuse them)."""
+    data = write(screen_document(book), None, book)
+    assert data is not None
+    return data
+
+
 def render_screen(book: Book, out_dir: Path) -> list[Output]:
     """The screen PDF: `<slug>.pdf`."""
-    document = screen_document(book)
     path = out_dir / f"{book.meta.slug}.pdf"
-    write(document, path, book)
-    return [Output("pdf", path, len(document.pages))]
+    path.write_bytes(screen_pdf(book))
+    return [Output("pdf", path, len(screen_document(book).pages))]

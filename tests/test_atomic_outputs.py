@@ -36,6 +36,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     files = {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
     files["."] = (b"", folder.stat().st_mode)
     return files

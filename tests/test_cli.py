@@ -98,7 +98,7 @@ def test_broken_manuscript_reports_every_error_and_keeps_dist(
     good_out, _ = sample_build
     out = tmp_path / "dist"
     shutil.copytree(good_out, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     broken = tmp_path / "broken"
     shutil.copytree(SAMPLE, broken)
     chapter = broken / "01-first.md"
@@ -126,7 +126,7 @@ def test_broken_manuscript_reports_every_error_and_keeps_dist(
         "'1950'; list events oldest first"
     )
     assert lines[-1] == "3 error(s); nothing was written"
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -1,0 +1,199 @@
+"""A `Book` in, one-sheet classroom handouts (per marked chapter and paper, and per paper) out.
+
+Each chapter with `handout: true` is laid out on each paper of `handout_papers` with
+`templates/handout.html` and `styles/handout.css`. A handout must fit one sheet printed on both
+sides; one that does not is reported (a warning, an error under `--strict`) with its chapter, paper
+and how many pages over it runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import segno
+
+from .errors import Diagnostic, report
+from .model import Book, Chapter
+from .render_pdf import Output, layout, write
+from .render_print import boxes
+
+PAPER_SIZES = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
+SHEET_PAGES = 2  # one sheet, front and back
+HANDOUT_STYLES = ["book.css", "sidebars.css", "handout.css"]
+LINE_MM = 7  # ruled line pitch under a discussion question (as in styles/handout.css)
+ANSWER_LINES = 3  # lines under each question at least ...
+MAX_ANSWER_LINES = 9  # ... and at most, when the last page has room to spare
+PX_PER_MM = 96 / 25.4
+HEADER_GUESS_MM = 46  # header band and the space under it, before it is measured
+
+
+def short_link(url: str) -> str:
+    """The download address as printed: without the scheme or a trailing slash."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            url = url[len(scheme) :]
+    return url.rstrip("/")
+
+
+def qr_code(url: str) -> str:
+    """The download address as a QR code, an SVG data: URL (vector, so it stays sharp in print)."""
+    if not url:
+        return ""
+    code = segno.make(url, error="m")
+    return str(code.svg_data_uri(border=2, omitsize=True, dark="#1d1d1b"))
+
+
+def overflow(book: Book, chapter: Chapter, paper: str, pages: int) -> Diagnostic | None:
+    """A warning when the handout does not fit one sheet printed on both sides."""
+    if pages <= SHEET_PAGES:
+        return None
+    where = f"{book.root.name}/{chapter.source}"
+    return Diagnostic(
+        where,
+        1,
+        f"handout '{chapter.title}' on {paper} runs to {pages} pages "
+        f"({pages - SHEET_PAGES} over the {SHEET_PAGES}-page sheet); "
+        "shorten it or set handout: false",
+        "warning",
+    )
+
+
+def handout(book: Book, chapter: Chapter, paper: str) -> Any:
+    """One chapter laid out as a handout on one paper (a WeasyPrint Document).
+
+    A first layout reserves a guessed height for the header band and rules three lines under each
+    question. It gives the band's real height and the room left under the questions; the final
+    layout reserves exactly the band and rules as many lines as fit (fewer if that runs to more
+    pages than the first layout).
+    """
+    first = handout_layout(book, chapter, paper, ANSWER_LINES, HEADER_GUESS_MM)
+    header = header_height(first.pages[0]) / PX_PER_MM
+    # A taller band than guessed pushes everything down; a shorter one is not counted on.
+    room = room_per_question(first) / PX_PER_MM + min(0.0, HEADER_GUESS_MM - header)
+    lines = max(ANSWER_LINES, min(MAX_ANSWER_LINES, ANSWER_LINES + math.floor(room / LINE_MM)))
+    # Room is an estimate (columns rebalance, questions move whole): step down if it overflows.
+    for tried in dict.fromkeys((lines, (lines + ANSWER_LINES) // 2, ANSWER_LINES)):
+        final = handout_layout(book, chapter, paper, tried, header)
+        if len(final.pages) <= len(first.pages):
+            break
+    return final
+
+
+def handout_layout(
+    book: Book, chapter: Chapter, paper: str, answer_lines: int, header_mm: float
+) -> Any:
+    """The handout with `answer_lines` ruled lines per question and `header_mm` for the band."""
+    url = book.meta.download_url
+    questions = tuple(s for s in chapter.sidebars if s.kind == "questions")
+    return layout(
+        book,
+        HANDOUT_STYLES,
+        "handout.html",
+        size=PAPER_SIZES[paper],
+        chapter=chapter,
+        body=replace(chapter, blocks=tuple(b for b in chapter.blocks if b not in questions)),
+        questions=questions,
+        paper=paper,
+        short_link=short_link(url),
+        qr=qr_code(url),
+        answer_height=f"{answer_lines * LINE_MM + 1}mm",
+        header_space=f"{header_mm:.2f}mm",
+    )
+
+
+def with_class(page: Any, name: str) -> list[Any]:
+    """The page's boxes made for elements of a class."""
+    found = []
+    for box in boxes(page._page_box):
+        element = getattr(box, "element", None)
+        if element is not None and name in (element.get("class") or "").split():
+            found.append(box)
+    return found
+
+
+def header_height(page: Any) -> float:
+    """CSS px of the header band with the space under it (0 when the page has none)."""
+    return max((box.margin_height() for box in with_class(page, "handout-header")), default=0.0)
+
+
+def room_per_question(document: Any) -> float:
+    """CSS px each question's ruled space can grow by and the handout still end on its last page.
+
+    Questions do not split. Either each stays on its page, so the room under the last question of
+    every page is shared by that page's questions; or the questions of earlier pages move whole
+    to the last page and all share what is left there. The larger of the two.
+    """
+    pages = []  # (questions on the page, room under them)
+    for page in document.pages:
+        items = [
+            child
+            for box in with_class(page, "questions-list")
+            for child in box.children
+            if child.element_tag == "li"
+        ]
+        if items:
+            page_box = page._page_box
+            foot = page_box.content_box_y() + page_box.height
+            end = max(
+                b.position_y + b.margin_height()
+                for b in [*items, *with_class(page, "handout-chapter")]
+            )
+            pages.append((items, max(0.0, float(foot - end))))
+    if not pages:
+        return 0.0
+    stay = min(room / len(items) for items, room in pages)
+    moved = float(sum(item.margin_height() for items, _ in pages[:-1] for item in items))
+    total = sum(len(items) for items, _ in pages)
+    gather = max(0.0, pages[-1][1] - moved) / total
+    return max(stay, gather)
+
+
+def blank_page(book: Book, paper: str) -> Any:
+    """An empty page of the paper, to start every handout of a combined file on a front side."""
+    return layout(book, [], "handout-blank.html", size=PAPER_SIZES[paper]).pages[0]
+
+
+def combined(book: Book, documents: list[Any], paper: str) -> Any:
+    """All handouts of one paper in one document, each starting on an odd page."""
+    pages: list[Any] = []
+    blank = None
+    for document in documents:
+        if len(pages) % 2:
+            blank = blank or blank_page(book, paper)
+            pages.append(blank)
+        pages.extend(document.pages)
+    result = documents[0].copy(pages)
+    result.metadata = copy.copy(documents[0].metadata)
+    result.metadata.title = f"{book.meta.title}: classroom handouts ({paper})"
+    result.metadata.description = f"One-sheet handouts of {book.meta.title}, one per chapter."
+    return result
+
+
+def render(book: Book, out_dir: Path) -> list[Output]:
+    """`handouts/<chapter-slug>-<paper>.pdf` per marked chapter and paper; all in one per paper."""
+    chapters = book.handout_chapters
+    if not chapters or not book.meta.handout_papers:
+        return []
+    folder = out_dir / "handouts"
+    folder.mkdir(exist_ok=True)
+    outputs = []
+    for paper in book.meta.handout_papers:
+        documents = []
+        for chapter in chapters:
+            document = handout(book, chapter, paper)
+            problem = overflow(book, chapter, paper, len(document.pages))
+            if problem:
+                report(problem)
+            path = folder / f"{chapter.slug}-{paper}.pdf"
+            write(document, path, book)
+            outputs.append(Output("handout", path, len(document.pages), paper))
+            documents.append(document)
+        everything = combined(book, documents, paper)
+        path = out_dir / f"handouts-{paper}.pdf"
+        write(everything, path, book)
+        outputs.append(Output("handouts", path, len(everything.pages), paper))
+    return outputs

@@ -1,0 +1,266 @@
+"""The screen PDF and its layout in, the print-shop PDF (bleed, crop marks) and imposed booklet out.
+
+Both start from the screen PDF's bytes rather than from a second layout: the pages stay the same
+content streams (so the same page numbers, text and PDF/UA tags), and it costs a fraction of a
+second instead of a second layout and write. What a layout with `@page { bleed; marks }` would add
+is done here from the layout's boxes: backgrounds that touch the trim edge are extended into the
+bleed, and crop marks are drawn outside the bleed (WeasyPrint draws them inside it).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    TextStringObject,
+)
+
+from .model import Book
+from .render_pdf import Output, screen_document, screen_pdf
+
+MM = 72 / 25.4
+PX = 0.75  # CSS px to PDF pt
+BLEED = 3 * MM
+MARK_OFFSET = 4 * MM  # from the trim line to the start of a crop mark: clear of the 3 mm bleed
+MARK_LENGTH = 6 * MM
+SLUG = MARK_OFFSET + MARK_LENGTH + 2 * MM  # paper around the trim that holds the marks
+MARK_WIDTH = 0.3  # pt
+REGISTRATION = NameObject("/BookletRegistration")
+# Imposition paper per trim: two pages side by side on a landscape sheet.
+SHEETS = {"A5": ("A4", 297 * MM, 210 * MM), "half-letter": ("Letter", 11 * 72.0, 8.5 * 72.0)}
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A flat background to paint in the bleed: colour operator and rectangle (PDF pt, y up)."""
+
+    color: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def render(book: Book, out_dir: Path) -> list[Output]:
+    """`<slug>-print.pdf` at the trim size with bleed, and `<slug>-imposed-<paper>.pdf`."""
+    source = screen_pdf(book)
+    fills = edge_fills(screen_document(book))
+    print_path = out_dir / f"{book.meta.slug}-print.pdf"
+    pages = write_print(source, fills, print_path)
+    paper, width, height = SHEETS[book.meta.trim]
+    imposed_path = out_dir / f"{book.meta.slug}-imposed-{paper}.pdf"
+    title = f"{book.meta.title}: booklet to print on {paper} paper"
+    sides = write_imposed(source, (width, height), imposed_path, title, book.meta.language)
+    return [
+        Output("print", print_path, pages, book.meta.trim),
+        Output("imposed", imposed_path, sides, paper),
+    ]
+
+
+# Print PDF ---------------------------------------------------------------------------------------
+
+
+def css_color(color: Any) -> str | None:
+    """A WeasyPrint colour as a PDF fill operator; None for transparent or translucent colours."""
+    if color is None or color.alpha < 1:
+        return None
+    if color.space == "device-cmyk":
+        return "{:.4f} {:.4f} {:.4f} {:.4f} k".format(*color.coordinates)
+    return "{:.4f} {:.4f} {:.4f} rg".format(*color.to("srgb").coordinates)
+
+
+def boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes(child)
+
+
+def edge_fills(document: Any) -> list[list[Fill]]:
+    """Per page, the flat backgrounds touching the trim edge, stretched into the bleed there."""
+    result = []
+    for page in document.pages:
+        width, height = page.width * PX, page.height * PX
+        fills = []
+        for box in boxes(page._page_box):
+            background = getattr(box, "background", None)
+            if background is None or not background.layers:
+                continue
+            color = css_color(background.color)
+            if color is None:
+                continue
+            x, y, w, h = background.layers[-1].painting_area
+            # CSS (y down, px) to PDF (y up, pt)
+            x0, x1 = x * PX, (x + w) * PX
+            y0, y1 = height - (y + h) * PX, height - y * PX
+            eps = 0.5
+            left, right, bottom, top = x0 <= eps, x1 >= width - eps, y0 <= eps, y1 >= height - eps
+            if not (left or right or bottom or top):
+                continue
+            fills.append(
+                Fill(
+                    color,
+                    -BLEED if left else x0,
+                    -BLEED if bottom else y0,
+                    width + BLEED if right else x1,
+                    height + BLEED if top else y1,
+                )
+            )
+        result.append(fills)
+    return result
+
+
+def rect(x0: float, y0: float, x1: float, y1: float) -> str:
+    return f"{x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f} re"
+
+
+def bleed_stream(fills: list[Fill]) -> str:
+    """Paint the stretched fills behind the page's own content.
+
+    Not clipped to the bleed strips: the box paints its own opaque background over the part inside
+    the trim, and an unclipped fill leaves no hairline seam at the trim edge in viewers.
+    """
+    if not fills:
+        return ""
+    paint = "\n".join(f"{f.color} {rect(f.x0, f.y0, f.x1, f.y1)} f" for f in fills)
+    return f"/Artifact BMC q\n{paint}\nQ EMC\n"
+
+
+def marks_stream(width: float, height: float) -> str:
+    """Eight crop marks on the trim lines, in the slug outside the bleed, in registration colour."""
+    near, far = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
+    lines = []
+    for y in (0.0, height):  # horizontal marks at the top and bottom trim lines
+        lines += [(-far, y, -near, y), (width + near, y, width + far, y)]
+    for x in (0.0, width):  # vertical marks at the left and right trim lines
+        lines += [(x, -far, x, -near), (x, height + near, x, height + far)]
+    path = "\n".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines)
+    return f"/Artifact BMC q {REGISTRATION} CS 1 SCN {MARK_WIDTH} w 0 J\n{path}\nQ EMC\n"
+
+
+def registration_space() -> ArrayObject:
+    """The `All` separation: marks print on every plate (the usual colour of printer's marks)."""
+    tint = DictionaryObject(
+        {
+            NameObject("/FunctionType"): NumberObject(2),
+            NameObject("/Domain"): ArrayObject([NumberObject(0), NumberObject(1)]),
+            NameObject("/C0"): ArrayObject([NumberObject(0)] * 4),
+            NameObject("/C1"): ArrayObject([NumberObject(1)] * 4),
+            NameObject("/N"): NumberObject(1),
+        }
+    )
+    return ArrayObject(
+        [NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"), tint]
+    )
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> RectangleObject:
+    return RectangleObject([FloatObject(round(v, 4)) for v in (x0, y0, x1, y1)])
+
+
+def write_print(source: bytes, fills: list[list[Fill]], path: Path) -> int:
+    """Copy the screen PDF whole (tags, outline, links); widen each page, add bleed and marks."""
+    reader = PdfReader(io.BytesIO(source))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # keep PDF 1.7 (PDF/UA-1); pypdf would write 1.3
+    for page, page_fills in zip(writer.pages, fills, strict=True):
+        trim = page.mediabox
+        left, bottom = float(trim.left), float(trim.bottom)
+        width, height = float(trim.width), float(trim.height)
+        if left or bottom:  # WeasyPrint's pages start at the origin; keep the arithmetic simple
+            raise ValueError("expected pages whose MediaBox starts at 0 0")
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        spaces = resources.setdefault(NameObject("/ColorSpace"), DictionaryObject()).get_object()
+        spaces[REGISTRATION] = registration_space()
+        contents = page.get_contents()
+        original = contents.get_data() if contents is not None else b""
+        data = (
+            bleed_stream(page_fills).encode()
+            + b"q\n"
+            + original
+            + b"\nQ\n"
+            + marks_stream(width, height).encode()
+        )
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        page.replace_contents(stream.flate_encode())
+        page.trimbox = box(0, 0, width, height)
+        page.bleedbox = box(-BLEED, -BLEED, width + BLEED, height + BLEED)
+        page.mediabox = box(-SLUG, -SLUG, width + SLUG, height + SLUG)
+        page.cropbox = page.mediabox
+        page.artbox = page.trimbox
+    with path.open("wb") as out:
+        writer.write(out)
+    return len(writer.pages)
+
+
+# Imposed booklet ---------------------------------------------------------------------------------
+
+
+def saddle_stitch(pages: int) -> list[tuple[int, int]]:
+    """Page numbers (1-based) on each sheet side, left then right; numbers over `pages` are blanks.
+
+    The page count is padded to a multiple of 4 with blank pages at the end. Sheet k's front holds
+    the last unplaced page and the first; its back the second and the second-to-last, so printing
+    duplex (flip on short edge), folding the stack and stapling gives pages 1, 2, 3, ... in order.
+    """
+    total = math.ceil(pages / 4) * 4
+    sides = []
+    for sheet in range(total // 4):
+        first = 2 * sheet + 1
+        last = total - 2 * sheet
+        sides.append((last, first))  # front
+        sides.append((first + 1, last - 1))  # back
+    return sides
+
+
+def write_imposed(
+    source: bytes, sheet: tuple[float, float], path: Path, title: str, language: str
+) -> int:
+    """Two pages per landscape sheet side in saddle-stitch order, spines meeting at the fold."""
+    width, height = sheet
+    reader = PdfReader(io.BytesIO(source))
+    writer = PdfWriter()
+    count = len(reader.pages)
+    fold = width / 2
+    for left, right in saddle_stitch(count):
+        side = writer.add_blank_page(width, height)
+        for number, is_left in ((left, True), (right, False)):
+            if number > count:
+                continue
+            page = reader.pages[number - 1]
+            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            # 1 for A5 on half A4 and for half-letter on half Letter; smaller only if too big
+            scale = min(1.0, fold / w, height / h)
+            x = fold - w * scale if is_left else fold
+            y = (height - h * scale) / 2
+            move = Transformation().translate(
+                -float(page.mediabox.left), -float(page.mediabox.bottom)
+            )
+            side.merge_transformed_page(page, move.scale(scale).translate(x, y))
+        side.compress_content_streams()
+        if "/Annots" in side:  # links point into the unimposed book: meaningless on a sheet
+            del side[NameObject("/Annots")]
+    writer.add_metadata({"/Title": title, "/Producer": "booklet"})
+    writer.root_object[NameObject("/Lang")] = TextStringObject(language)
+    preferences = writer.create_viewer_preferences()
+    # Preset the print dialog: both sides, turned on the short edge, at 100 %.
+    preferences[NameObject("/Duplex")] = NameObject("/DuplexFlipShortEdge")
+    preferences[NameObject("/PrintScaling")] = NameObject("/None")
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    with path.open("wb") as out:
+        writer.write(out)
+    return len(writer.pages)

@@ -1,0 +1,311 @@
+"""The print-shop PDF, imposed booklet and handouts of the shipped manuscript, built once."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from booklet.load import load
+from booklet.model import Prose
+
+ROOT = Path(__file__).resolve().parent.parent
+MM = 72 / 25.4
+A5 = (148 * MM, 210 * MM)
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+PAPERS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0)}
+HANDOUT_CHAPTERS = ["occupation", "sabotage", "secret-army", "passive-resistance"]
+SLUG = "heroes-of-the-resistance"
+
+
+def build(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped manuscript, everything built once through the CLI."""
+    out = tmp_path_factory.mktemp("print") / "dist"
+    result = build("--manuscript", ROOT / "manuscript", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(dist: Path) -> dict[str, Any]:
+    return dict(json.loads((dist / "manifest.json").read_text(encoding="utf-8")))
+
+
+def entries(manifest: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e for e in manifest["outputs"] if e["kind"] == kind]
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def box(page: Any, name: str) -> tuple[float, float, float, float]:
+    rect = getattr(page, name)
+    return (float(rect.left), float(rect.bottom), float(rect.right), float(rect.top))
+
+
+def close(a: tuple[float, ...], b: tuple[float, ...], tolerance: float = 0.5) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+# Print PDF ---------------------------------------------------------------------------------------
+
+
+def test_manifest_lists_print_imposed_and_handouts(manifest: dict[str, Any]) -> None:
+    (screen,) = entries(manifest, "pdf")
+    (printed,) = entries(manifest, "print")
+    (imposed,) = entries(manifest, "imposed")
+    assert printed == {**printed, "path": f"{SLUG}-print.pdf", "paper": "A5"}
+    assert printed["pages"] == screen["pages"]
+    assert imposed == {**imposed, "path": f"{SLUG}-imposed-A4.pdf", "paper": "A4"}
+    assert imposed["pages"] == math.ceil(screen["pages"] / 4) * 2
+    handouts = {(e["path"], e["paper"]) for e in entries(manifest, "handout")}
+    assert handouts == {
+        (f"handouts/{slug}-{paper}.pdf", paper)
+        for slug in HANDOUT_CHAPTERS
+        for paper in ("A4", "Letter")
+    }
+    combined = {(e["path"], e["paper"]) for e in entries(manifest, "handouts")}
+    assert combined == {("handouts-A4.pdf", "A4"), ("handouts-Letter.pdf", "Letter")}
+    assert manifest["warnings"] == []
+
+
+def test_print_pdf_has_trim_and_bleed_boxes_on_every_page(dist: Path) -> None:
+    screen = PdfReader(dist / f"{SLUG}.pdf")
+    printed = PdfReader(dist / f"{SLUG}-print.pdf")
+    assert len(printed.pages) == len(screen.pages)
+    bleed = 3 * MM
+    for page in printed.pages:
+        assert close(box(page, "trimbox"), (0, 0, *A5))
+        assert close(box(page, "bleedbox"), (-bleed, -bleed, A5[0] + bleed, A5[1] + bleed))
+        media = box(page, "mediabox")  # room for crop marks 4 to 10 mm from the trim
+        assert media[:2] <= (-10 * MM, -10 * MM) and media[2:] >= (A5[0] + 10 * MM, A5[1] + 10 * MM)
+
+
+def test_print_pdf_pages_hold_the_screen_pdfs_text(dist: Path) -> None:
+    screen = PdfReader(dist / f"{SLUG}.pdf")
+    printed = PdfReader(dist / f"{SLUG}-print.pdf")
+    for number, (a, b) in enumerate(zip(screen.pages, printed.pages, strict=True), 1):
+        assert b.extract_text() == a.extract_text(), f"page {number}"
+
+
+def test_print_pdf_keeps_tags_outline_and_embeds_every_font(dist: Path) -> None:
+    printed = PdfReader(dist / f"{SLUG}-print.pdf")
+    assert printed.pdf_header == "%PDF-1.7"
+    root = printed.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en"
+    assert len(printed.outline) > 0
+    for page in printed.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object()["/FontDescriptor"]
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font
+
+
+def render(path: Path, index: int, scale: float = 2.0) -> tuple[Any, float, float, float]:
+    """A page as an image, with a function from PDF points (trim origin) to pixels."""
+    document = pdfium.PdfDocument(path)
+    page = document[index]
+    left, _, _, top = page.get_mediabox()
+    image = page.render(scale=scale).to_pil().convert("RGB")
+    return image, left, top, scale
+
+
+def pixel(rendered: tuple[Any, float, float, float], x: float, y: float, spread: int = 2) -> int:
+    """The darkest grey value near PDF point (x, y): marks are thin and anti-aliased."""
+    image, left, top, scale = rendered
+    px, py = round((x - left) * scale), round((top - y) * scale)
+    values = [
+        sum(image.getpixel((px + dx, py + dy))) // 3
+        for dx in range(-spread, spread + 1)
+        for dy in range(-spread, spread + 1)
+    ]
+    return min(values)
+
+
+def color(rendered: tuple[Any, float, float, float], x: float, y: float) -> tuple[int, int, int]:
+    image, left, top, scale = rendered
+    return tuple(image.getpixel((round((x - left) * scale), round((top - y) * scale))))
+
+
+def test_crop_marks_sit_on_the_trim_lines_outside_the_bleed(dist: Path) -> None:
+    width, height = A5
+    page = render(dist / f"{SLUG}-print.pdf", 1)  # the colophon: a white page
+    for x, y in [(0, height + 7 * MM), (width, -7 * MM), (-7 * MM, 0), (width + 7 * MM, height)]:
+        assert pixel(page, x, y) < 140, (x, y)  # a mark
+    for x, y in [(0, height + 2 * MM), (-2 * MM, 0), (-7 * MM, height / 2), (width / 2, -7 * MM)]:
+        assert pixel(page, x, y) > 240, (x, y)  # no mark in the bleed, none beside the page
+
+
+def test_cover_colour_runs_into_the_bleed_and_no_further(dist: Path) -> None:
+    width, height = A5
+    cover = render(dist / f"{SLUG}-print.pdf", 0)
+    red = (140, 29, 24)
+    for x, y in [(-1.5 * MM, height / 2), (width / 2, height + 1.5 * MM), (-2 * MM, -2 * MM)]:
+        assert close(color(cover, x, y), red, 12), (x, y)
+    assert color(cover, -5 * MM, height / 2) == (255, 255, 255)
+    assert pixel(cover, 0, height + 7 * MM) < 140  # the mark above the red bleed
+    screen = render(dist / f"{SLUG}.pdf", 1)
+    assert color(screen, width / 2, height / 2) == (255, 255, 255)  # the screen PDF: no bleed
+
+
+# Imposed booklet ---------------------------------------------------------------------------------
+
+
+def half_texts(path: Path) -> Iterator[tuple[str, str]]:
+    document = pdfium.PdfDocument(path)
+    for page in document:
+        text = page.get_textpage()
+        width, height = page.get_size()
+        yield (
+            norm(text.get_text_bounded(0, 0, width / 2, height)),
+            norm(text.get_text_bounded(width / 2, 0, width, height)),
+        )
+
+
+def test_imposed_sheets_hold_the_pages_in_saddle_stitch_order(dist: Path) -> None:
+    screen = pdfium.PdfDocument(dist / f"{SLUG}.pdf")
+    texts = [norm(p.get_textpage().get_text_bounded(0, 0, *p.get_size())) for p in screen]
+    count = len(texts)
+    total = math.ceil(count / 4) * 4
+    sides = list(half_texts(dist / f"{SLUG}-imposed-A4.pdf"))
+    assert len(sides) == total // 2
+    for side, (left, right) in enumerate(sides):
+        sheet = side // 2
+        first, last = 2 * sheet + 1, total - 2 * sheet
+        numbers = (last, first) if side % 2 == 0 else (first + 1, last - 1)
+        for text, number in zip((left, right), numbers, strict=True):
+            expected = texts[number - 1] if number <= count else ""  # padding blanks at the end
+            assert text == expected, f"sheet side {side + 1}: page {number}"
+
+
+def test_imposed_sheets_are_a4_landscape_with_pages_at_full_size(dist: Path) -> None:
+    imposed = PdfReader(dist / f"{SLUG}-imposed-A4.pdf")
+    for page in imposed.pages:
+        assert close(box(page, "mediabox"), (0, 0, *A4_LANDSCAPE))
+        assert "/Annots" not in page
+    preferences = imposed.trailer["/Root"]["/ViewerPreferences"]
+    assert preferences["/Duplex"] == "/DuplexFlipShortEdge"
+    assert preferences["/PrintScaling"] == "/None"
+    # The cover (page 1) is the front's right half: its red reaches the fold, 148 mm wide.
+    sheet = render(dist / f"{SLUG}-imposed-A4.pdf", 0, scale=1)
+    w, h = A4_LANDSCAPE
+    assert close(color(sheet, w / 2 + 1 * MM, h / 2), (140, 29, 24), 12)
+    assert color(sheet, w / 2 - 1 * MM, h / 2) == (255, 255, 255)
+    assert close(color(sheet, w / 2 + 147 * MM, h / 2), (140, 29, 24), 12)
+
+
+# Handouts ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_each_handout_fits_one_sheet_of_its_paper(dist: Path, paper: str) -> None:
+    for slug in HANDOUT_CHAPTERS:
+        handout = PdfReader(dist / "handouts" / f"{slug}-{paper}.pdf")
+        assert len(handout.pages) <= 2, slug
+        for page in handout.pages:
+            assert close(box(page, "mediabox"), (0, 0, *PAPERS[paper])), slug
+
+
+def test_handout_has_title_credit_link_questions_and_all_of_the_chapter(dist: Path) -> None:
+    book = load(ROOT / "manuscript")
+    chapter = next(c for c in book.chapters if c.slug == "occupation")
+    handout = PdfReader(dist / "handouts" / "occupation-A4.pdf")
+    assert handout.metadata is not None
+    assert handout.metadata.title == f"{book.meta.title}: {chapter.title}"
+    text = norm("\n".join(page.extract_text() for page in handout.pages))
+    assert chapter.title in text
+    assert (
+        "From Heroes of the Resistance: Belgium under German occupation, Booklet Project, 2026."
+        in text
+    )
+    assert book.meta.rights in text
+    assert "example.org/heroes-of-the-resistance" in text and "https://" not in text
+    assert "Which of the four causes of changing attitudes" in text
+    # Nothing of the chapter is lost in the columns (lines break and hyphenate differently).
+    flat = squeeze(text)
+    for block in chapter.blocks:
+        if isinstance(block, Prose):
+            prose = html.unescape(re.sub(r"<[^>]+>", " ", block.html))
+            for run in re.findall(r"[A-Za-z][A-Za-z ,]{30,}", prose):
+                assert squeeze(run) in flat, run
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s\-‐]+", "", text)
+
+
+def test_handout_shows_a_qr_code_and_ruled_lines(dist: Path) -> None:
+    pages = pdfium.PdfDocument(dist / "handouts" / "occupation-A4.pdf")
+    last = pages[len(pages) - 1].render(scale=2).to_pil().convert("L")
+    width, height = last.size
+    # The QR code: a square of dark modules, half of them dark, at the right of the footer.
+    corner = last.crop((width - 200, height - 260, width - 60, height))  # beside the credit
+    dark = [
+        (x, y)
+        for x in range(corner.width)
+        for y in range(corner.height)
+        if corner.getpixel((x, y)) < 100
+    ]
+    xs, ys = [x for x, _ in dark], [y for _, y in dark]
+    side_x, side_y = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+    assert abs(side_x - side_y) <= 2 and 12 * MM * 2 < side_x <= 16 * MM * 2  # 16 mm, quiet zone
+    assert 0.3 < len(dark) / (side_x * side_y) < 0.7
+    # Ruled lines under the questions: grey rows across the text width.
+    rows = [
+        y
+        for y in range(height)
+        if all(120 < last.getpixel((x, y)) < 160 for x in range(200, width - 200, 25))
+    ]
+    assert len(rows) >= 2 * 3 * 4  # 2 px each, at least 3 lines under each of 4 questions
+
+
+def test_combined_handouts_start_each_handout_on_a_front_page(dist: Path) -> None:
+    for paper in ("A4", "Letter"):
+        combined = PdfReader(dist / f"handouts-{paper}.pdf")
+        offset = 0
+        for slug in HANDOUT_CHAPTERS:
+            single = PdfReader(dist / "handouts" / f"{slug}-{paper}.pdf")
+            assert offset % 2 == 0, (paper, slug)
+            for n, page in enumerate(single.pages):
+                # (the hyphen glyph may map to U+2010 in one file and to "-" in the other)
+                expected = page.extract_text().replace("‐", "-")
+                assert combined.pages[offset + n].extract_text().replace("‐", "-") == expected
+            offset += len(single.pages) + len(single.pages) % 2
+        assert len(combined.pages) in (offset, offset - 1)
+
+
+def test_qpdf_finds_every_pdf_clean(dist: Path) -> None:
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf is not installed (scripts/setup.sh installs it)")
+    pdfs = sorted(dist.rglob("*.pdf"))
+    assert len(pdfs) >= 13
+    for pdf in pdfs:
+        result = subprocess.run([qpdf, "--check", str(pdf)], capture_output=True, text=True)
+        assert result.returncode == 0, (pdf.name, result.stdout, result.stderr)
+        assert "No syntax or stream encoding errors found" in result.stdout, pdf.name
