@@ -8,15 +8,16 @@ staging folders left by a killed build are removed by the next one.
 from __future__ import annotations
 
 import ctypes
-import datetime as dt
 import ctypes.util
+import datetime as dt
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,10 +150,21 @@ def make_staging(out_dir: Path) -> Path:
     return staging
 
 
-def fix_timestamps(book: Book) -> None:
-    """Same input, same bytes: libraries that stamp times (font subsetting) use the book's date."""
+@contextmanager
+def fixed_timestamps(book: Book) -> Iterator[None]:
+    """Same input, same bytes: libraries that stamp times (font subsetting) use the book's date.
+
+    An explicit SOURCE_DATE_EPOCH wins; ours is removed again after the build.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
     when = dt.datetime.combine(book.meta.date, dt.time(), tzinfo=dt.UTC)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(when.timestamp())))
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def build(
@@ -171,14 +183,18 @@ def build(
     check_out_dir(manuscript, out_dir)
     progress("loading manuscript")
     book = load(manuscript)
-    fix_timestamps(book)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out_dir)
     staging = make_staging(out_dir)
     swapped = False
     try:
         outputs: list[Output] = []
-        with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
+        with (
+            fixed_timestamps(book),
+            capture_warnings() as log,
+            refusals() as refused,
+            capture_diagnostics() as found,
+        ):
             try:
                 for name, renderer in RENDERERS.items():
                     if only and name not in only:
