@@ -134,3 +134,13 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert run_cli("--bogus").returncode == 2
+
+
+def test_same_input_same_bytes(sample_build: tuple[Path, object], tmp_path: Path) -> None:
+    """A second build (another process) gives byte-identical outputs: every sha256 matches."""
+    first, _ = sample_build
+    result = run_cli("--manuscript", SAMPLE, "--out", tmp_path / "again")
+    assert result.returncode == 0, result.stderr
+    one = json.loads((first / "manifest.json").read_text())
+    two = json.loads((tmp_path / "again" / "manifest.json").read_text())
+    assert one == two
