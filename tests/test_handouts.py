@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from conftest import run_cli as build
 from pypdf import PdfReader
 
 from booklet.render_print import saddle_stitch
@@ -22,16 +21,6 @@ WARNINGS = [
     "3 pages (1 over the 2-page sheet); shorten it or set handout: false"
     for paper in ("A4", "Letter")
 ]
-
-
-def build(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 def test_saddle_stitch_order_pads_to_a_multiple_of_four_at_the_end() -> None:

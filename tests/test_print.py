@@ -8,13 +8,13 @@ import math
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from conftest import run_cli as build
 from pypdf import PdfReader
 
 from booklet.load import load
@@ -27,16 +27,6 @@ A4_LANDSCAPE = (297 * MM, 210 * MM)
 PAPERS = {"A4": (210 * MM, 297 * MM), "Letter": (612.0, 792.0)}
 HANDOUT_CHAPTERS = ["occupation", "sabotage", "secret-army", "passive-resistance"]
 SLUG = "heroes-of-the-resistance"
-
-
-def build(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
