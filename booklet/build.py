@@ -1,16 +1,21 @@
 """A manuscript folder and an output folder in, every publication plus `manifest.json` out.
 
-Outputs are built in a temporary folder next to the output folder and swapped in only when
-everything succeeded, so a failed or interrupted build leaves the previous outputs as they were;
-staging folders left by a killed build are removed by the next one.
+The renderers are grouped into jobs (those sharing the screen layout, then the handouts of each
+paper); a job whose inputs did not change since the previous build reuses its outputs
+(`cache.py`), the others run in parallel worker processes (`workers.py`). Outputs are built in a
+temporary folder next to the output folder and swapped in only when everything succeeded, so a
+failed or interrupted build leaves the previous outputs as they were; staging folders left by a
+killed build are removed by the next one.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -21,22 +26,54 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render_epub, render_handouts, render_print
-from .confine import Refusal, refusals
+from .cache import Job, JobResult, job_entries, job_key, previous_manifest, reuse
+from .confine import Refusal
 from .deadline import checkpoint, deferred
-from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError, capture_diagnostics
+from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
+from .fonts import static_faces
 from .load import load
 from .model import Book
 from .render_html import PROJECT
-from .render_pdf import Output, capture_warnings, render_screen
+from .render_pdf import Output
+from .workers import run_jobs
 
 Renderer = Callable[[Book, Path], list[Output]]
+
+
+def lazy(target: str) -> Renderer:
+    """`module:function`, imported on first call: a build whose outputs are all unchanged
+    never imports WeasyPrint, pypdf or ebooklib."""
+    module, _, name = target.partition(":")
+
+    def renderer(book: Book, out_dir: Path) -> list[Output]:
+        function: Renderer = getattr(importlib.import_module(module), name)
+        return function(book, out_dir)
+
+    renderer.__module__, renderer.__qualname__ = module, name  # what cache keys name
+    return renderer
+
+
 RENDERERS: dict[str, Renderer] = {
-    "pdf": render_screen,
-    "epub": render_epub.render,
-    "print": render_print.render,
-    "handouts": render_handouts.render,
+    "pdf": lazy("booklet.render_pdf:render_screen"),
+    "epub": lazy("booklet.render_epub:render"),
+    "print": lazy("booklet.render_print:render"),
+    "handouts": lazy("booklet.render_handouts:render"),
 }
+SHARED_LAYOUT = ("pdf", "epub", "print")  # these read the one screen layout: one job
+
+
+def plan(book: Book, names: list[str]) -> list[Job]:
+    """The jobs for the chosen renderers: the shared-layout ones together, handouts per paper."""
+    shared = tuple(name for name in names if name in SHARED_LAYOUT)
+    jobs = [Job(", ".join(shared), shared, book)] if shared else []
+    for name in names:
+        if name == "handouts" and len(book.meta.handout_papers) > 1:
+            for paper in book.meta.handout_papers:
+                meta = dataclasses.replace(book.meta, handout_papers=(paper,))
+                jobs.append(Job(f"handouts {paper}", (name,), dataclasses.replace(book, meta=meta)))
+        elif name not in SHARED_LAYOUT:
+            jobs.append(Job(name, (name,), book))
+    return jobs
 
 
 @dataclass
@@ -173,11 +210,13 @@ def build(
     only: list[str] | None = None,
     progress: Callable[[str], None] = lambda _: None,
     strict: bool = False,
+    force: bool = False,
 ) -> Result:
     """Load the manuscript once, run every renderer, write the manifest, swap the outputs in.
 
-    With `strict`, problems renderers report (a handout longer than its sheet) are errors: the
-    build raises `ManuscriptError` and the previous outputs stay in place.
+    Jobs whose inputs are unchanged reuse the previous outputs, unless `force`. With `strict`,
+    problems renderers report (a handout longer than its sheet) are errors: the build raises
+    `ManuscriptError` and the previous outputs stay in place.
     """
     out_dir = out_dir.resolve()
     check_out_dir(manuscript, out_dir)
@@ -188,30 +227,28 @@ def build(
     staging = make_staging(out_dir)
     swapped = False
     try:
-        outputs: list[Output] = []
-        with (
-            fixed_timestamps(book),
-            capture_warnings() as log,
-            refusals() as refused,
-            capture_diagnostics() as found,
-        ):
+        with fixed_timestamps(book):
             try:
-                for name, renderer in RENDERERS.items():
-                    if only and name not in only:
-                        continue
-                    progress(f"rendering {name}")
-                    outputs.extend(renderer(book, staging))
-                    checkpoint()
+                jobs = plan(book, [name for name in RENDERERS if not only or name in only])
+                keys = [job_key(job, RENDERERS) for job in jobs]
+                previous = {} if force else previous_manifest(out_dir)
+                results = render_jobs(jobs, keys, previous, out_dir, staging, progress)
             except BaseException as exc:
                 if isinstance(exc, Refusal):
-                    raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
+                    raise BuildError([str(exc)]) from None
                 raise
+        refused = [message for result in results for message in result.refused]
         if refused:  # refusals that a library swallowed still fail the build
             raise BuildError(dict.fromkeys(refused))
+        found = [d for result in results for d in result.diagnostics]
         if strict and found:
             raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
-        warnings = [*book.warnings, *map(str, found), *(f"weasyprint: {m}" for m in log.messages)]
+        outputs = [output for result in results for output in result.outputs]
+        log = [f"weasyprint: {m}" for result in results for m in result.weasyprint]
+        warnings = [*book.warnings, *map(str, found), *log]
         data = manifest(outputs, warnings, staging)
+        names = [job.name for job in jobs]
+        data["jobs"] = job_entries(zip(names, keys, results, strict=True), outputs)
         (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         checkpoint()
         with deferred():  # a signal that arrives meanwhile is raised once the swap is complete
@@ -229,3 +266,27 @@ def build(
         ],
         warnings=warnings,
     )
+
+
+def render_jobs(
+    jobs: list[Job],
+    keys: list[str],
+    previous: dict[str, object],
+    out_dir: Path,
+    staging: Path,
+    progress: Callable[[str], None],
+) -> list[JobResult]:
+    """Every job's result in order: reused from the previous build, or rendered in parallel."""
+    results: dict[int, JobResult] = {}
+    for index, (job, key) in enumerate(zip(jobs, keys, strict=True)):
+        reused = reuse(key, previous, out_dir, staging)
+        if reused is not None:
+            progress(f"{job.name}: inputs unchanged, outputs kept")
+            results[index] = reused
+    todo = [index for index in range(len(jobs)) if index not in results]
+    if todo:
+        progress(f"rendering {'; '.join(jobs[i].name for i in todo)}")
+        static_faces()  # make the font instances once, before the workers fork
+        rendered = run_jobs([jobs[i] for i in todo], staging, RENDERERS)
+        results.update(zip(todo, rendered, strict=True))
+    return [results[index] for index in range(len(jobs))]

@@ -50,9 +50,20 @@ PROJECT = Path(__file__).resolve().parent.parent
     is_flag=True,
     help="Fail (exit 1, nothing written) on manuscript warnings, e.g. a handout over one sheet.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render every output again, even those whose inputs did not change.",
+)
 @click.version_option(package_name="booklet")
 def main(
-    manuscript: Path, out: Path, only: tuple[str, ...], quiet: bool, timeout: float, strict: bool
+    manuscript: Path,
+    out: Path,
+    only: tuple[str, ...],
+    quiet: bool,
+    timeout: float,
+    strict: bool,
+    force: bool,
 ) -> None:
     """Build the booklet's publications from a manuscript folder."""
     from .build import RENDERERS, UnsafeOutput, build
@@ -70,7 +81,7 @@ def main(
 
     try:
         with guard(timeout):
-            result = build(manuscript, out, list(only), progress, strict=strict)
+            result = build(manuscript, out, list(only), progress, strict=strict, force=force)
     except UnsafeOutput as error:
         raise click.UsageError(str(error)) from None
     except (

@@ -2,7 +2,7 @@
 
 E-readers handle variable fonts poorly (older engines show only the default instance), and the full
 files weigh 0.4-1 MB each. So each face the EPUB stylesheet uses becomes a static instance, subset
-to the characters of the book. The fonts are renamed because a subset is a Modified Version under
+to the characters of the book (`instance.py`). The fonts are renamed because a subset is a Modified Version under
 the SIL Open Font License, and 'Source' is a Reserved Font Name of Source Sans.
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .fonts import faces
+from .fonts import SCREEN_OPTICAL_SIZE, faces
+from .instance import static_instance
 
 # OpenType features worth keeping for running text: kerning, ligatures, marks and numeral styles.
 FEATURES = (
@@ -77,26 +78,6 @@ def source_path(face: EpubFace) -> Path:
     )
 
 
-@cache
-def subset_variable(path: Path, characters: str) -> bytes:
-    """The variable font cut down to `characters` (shared by the instances made from it)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = list(FEATURES)
-    options.hinting = False  # reading systems render unhinted at these sizes; halves the size
-    options.name_IDs = ["*"]  # keep the copyright and licence records the OFL asks for
-    options.name_languages = ["*"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
 def rename(font: object, face: EpubFace) -> None:
     """New family, style, full and PostScript names; the copyright and licence records stay."""
     table = font["name"]  # type: ignore[index]
@@ -118,16 +99,14 @@ def rename(font: object, face: EpubFace) -> None:
 def static_font(face: EpubFace, characters: str) -> bytes:
     """One static, subset, renamed instance of a variable font."""
     from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
 
-    variable = TTFont(
-        io.BytesIO(subset_variable(source_path(face), characters)), recalcTimestamp=False
-    )
+    path = source_path(face)
     location: dict[str, float] = {"wght": face.weight}
-    if any(axis.axisTag == "opsz" for axis in variable["fvar"].axes):
-        location["opsz"] = 12  # the text optical size, as in the printed booklet
-    font = instancer.instantiateVariableFont(variable, location, updateFontNames=False)
-    font.recalcTimestamp = False
+    if "opsz" in path.name:
+        location["opsz"] = SCREEN_OPTICAL_SIZE
+    # Unhinted: reading systems render unhinted at these sizes, and it halves the size.
+    data = static_instance(path, location, characters, FEATURES, hinting=False)
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     font["OS/2"].usWeightClass = face.weight
     rename(font, face)
     out = io.BytesIO()

@@ -1,13 +1,23 @@
-"""The open fonts the booklet is set in (from `fontpkg-*` packages) in, @font-face CSS out."""
+"""The open fonts the booklet is set in (from `fontpkg-*` packages) in, @font-face CSS out.
+
+The packages ship variable fonts. The PDFs get static instances of the weights the stylesheets
+use, made once (see `instance.py`) and kept in a cache folder, so that WeasyPrint does not make
+them again, slowly, for every PDF it writes.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import fontpkg_literata
 import fontpkg_source_sans_3
+
+from .instance import has_harfbuzz_subset, static_instance
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,12 @@ class Face:
 
 SERIF = "Literata"
 SANS = "Source Sans 3"
+WEIGHTS = (400, 600, 700)  # every weight styles/*.css asks for; others would be synthesised
+# Literata's optical size axis (in pt): the printed text is 9.6 pt (styles/book.css), while an
+# e-reader shows text near the axis default of 12.
+PRINT_OPTICAL_SIZE = 10.0
+SCREEN_OPTICAL_SIZE = 12.0
+INSTANCE_VERSION = "1"  # bump when instances are made differently, to leave old cache files
 
 
 @cache
@@ -33,21 +49,70 @@ def faces() -> tuple[Face, ...]:
     )
 
 
+def location(face: Face, weight: int) -> dict[str, float]:
+    axes = {"wght": float(weight)}
+    if "opsz" in face.path.name:
+        axes["opsz"] = PRINT_OPTICAL_SIZE
+    return axes
+
+
+@cache
+def cache_dir() -> Path:
+    """Where static instances are kept: $BOOKLET_CACHE, else the user's cache folder.
+
+    A folder that cannot be written falls back to a temporary one for this process.
+    """
+    base = os.environ.get("BOOKLET_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "booklet"
+    )
+    folder = Path(base) / "fonts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass  # writable
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="booklet-fonts-"))
+    return folder.resolve()
+
+
+@cache
+def source_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def instance_file(face: Face, weight: int) -> Path:
+    """A static instance of one face at one weight, made on first use."""
+    axes = location(face, weight)
+    key = hashlib.sha256(source_digest(face.path))
+    key.update(f"{INSTANCE_VERSION} {sorted(axes.items())} {not has_harfbuzz_subset()}".encode())
+    stem = face.path.name.split("[")[0]
+    path = cache_dir() / f"{stem}-{weight}-{key.hexdigest()[:16]}.ttf"
+    if not path.is_file():
+        data = static_instance(face.path, axes)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
+            part.write(data)
+        os.chmod(part.name, 0o644)
+        os.replace(part.name, path)  # atomic: a concurrent build sees the whole file or none
+    return path
+
+
+@cache
+def static_faces() -> tuple[tuple[Face, int, Path], ...]:
+    return tuple((face, w, instance_file(face, w)) for face in faces() for w in WEIGHTS)
+
+
 def font_dirs() -> tuple[Path, ...]:
     """Folders the URL fetcher may serve fonts from."""
-    return tuple(sorted({f.path.parent.resolve() for f in faces()}))
+    return (cache_dir(),)
 
 
-def font_face_css(url_of: dict[Path, str] | None = None) -> str:
-    """@font-face rules; `url_of` maps a font file to the URL to use (default: its file URI)."""
-    rules = []
-    for face in faces():
-        url = (url_of or {}).get(face.path, face.path.as_uri())
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; src: url("{url}"); '
-            f"font-style: {face.style}; }}"
-        )
-    return "\n".join(rules)
+def font_face_css() -> str:
+    """@font-face rules for the static instances."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); '
+        f"font-style: {face.style}; font-weight: {weight}; }}"
+        for face, weight, path in static_faces()
+    )
 
 
 def fonts_used() -> str:

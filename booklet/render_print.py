@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -227,33 +227,58 @@ def saddle_stitch(pages: int) -> list[tuple[int, int]]:
     return sides
 
 
+def page_form(page: Any, writer: PdfWriter) -> Any:
+    """A page as a Form XObject in `writer`: its content drawn unchanged, not re-parsed."""
+    contents = page.get_contents()
+    content = DecodedStreamObject()
+    content.set_data(contents.get_data() if contents is not None else b"")
+    form = content.flate_encode()
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = page.mediabox
+    form[NameObject("/Resources")] = page["/Resources"].clone(writer)
+    if "/Group" in page:  # the page's transparency group applies to its content
+        form[NameObject("/Group")] = page["/Group"].clone(writer)
+    return writer._add_object(form)
+
+
 def write_imposed(
     source: bytes, sheet: tuple[float, float], path: Path, title: str, language: str
 ) -> int:
-    """Two pages per landscape sheet side in saddle-stitch order, spines meeting at the fold."""
+    """Two pages per landscape sheet side in saddle-stitch order, spines meeting at the fold.
+
+    Each page becomes a Form XObject drawn at its place: a tenth of the time of merging the
+    pages' content streams, and the same marks on paper. Links are left out (on a sheet they
+    would point into the unimposed book).
+    """
     width, height = sheet
     reader = PdfReader(io.BytesIO(source))
     writer = PdfWriter()
     count = len(reader.pages)
     fold = width / 2
+    forms = [page_form(page, writer) for page in reader.pages]
     for left, right in saddle_stitch(count):
         side = writer.add_blank_page(width, height)
+        placed = DictionaryObject()
+        drawing = []
         for number, is_left in ((left, True), (right, False)):
             if number > count:
                 continue
-            page = reader.pages[number - 1]
-            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            media = reader.pages[number - 1].mediabox
+            x0, y0 = float(media.left), float(media.bottom)
+            w, h = float(media.width), float(media.height)
             # 1 for A5 on half A4 and for half-letter on half Letter; smaller only if too big
             scale = min(1.0, fold / w, height / h)
             x = fold - w * scale if is_left else fold
             y = (height - h * scale) / 2
-            move = Transformation().translate(
-                -float(page.mediabox.left), -float(page.mediabox.bottom)
-            )
-            side.merge_transformed_page(page, move.scale(scale).translate(x, y))
-        side.compress_content_streams()
-        if "/Annots" in side:  # links point into the unimposed book: meaningless on a sheet
-            del side[NameObject("/Annots")]
+            name = NameObject(f"/Page{number}")
+            placed[name] = forms[number - 1]
+            e, f = x - x0 * scale, y - y0 * scale
+            drawing.append(f"q {scale:.5f} 0 0 {scale:.5f} {e:.4f} {f:.4f} cm {name} Do Q")
+        side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): placed})
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(drawing).encode())
+        side.replace_contents(stream.flate_encode())
     writer.add_metadata({"/Title": title, "/Producer": "booklet"})
     writer.root_object[NameObject("/Lang")] = TextStringObject(language)
     preferences = writer.create_viewer_preferences()

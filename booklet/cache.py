@@ -1,0 +1,168 @@
+"""A job's inputs in, a key out; the previous build's outputs with the same key are reused.
+
+The key of a job hashes everything its outputs are made from: the part of the `Book` its renderers
+read (handouts read only their own chapters), the bytes of the book's images, the renderers' code,
+the templates and stylesheets, and the versions of the libraries and fonts. The previous outputs
+are the cache: `manifest.json` records each job's key, outputs and diagnostics, and a job whose
+key is unchanged gets its files hard-linked from the previous build (checked against their
+sha256 first) instead of rendered again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .confine import book_roots, read_confined
+from .errors import Diagnostic
+from .model import Book
+from .render_html import PROJECT, STYLES, TEMPLATES
+from .render_pdf import Output
+
+PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "tinyhtml5",
+    "pyphen",
+    "fonttools",
+    "pypdf",
+    "ebooklib",
+    "jinja2",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "segno",
+    "fontpkg-literata",
+    "fontpkg-source-sans-3",
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Renderers that run together in one process, on the book or a view of it."""
+
+    name: str
+    renderers: tuple[str, ...]
+    book: Book
+
+
+@dataclass
+class JobResult:
+    outputs: list[Output]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    weasyprint: list[str] = field(default_factory=list)  # WeasyPrint's warnings
+    refused: list[str] = field(default_factory=list)
+    reused: bool = False
+
+
+@cache
+def engine_digest() -> bytes:
+    """The code, templates, styles, library and font versions every output depends on."""
+    from .instance import has_harfbuzz_subset
+
+    digest = hashlib.sha256(sys.version.encode())
+    for package in PACKAGES:
+        try:
+            digest.update(f"{package}={version(package)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} missing\n".encode())
+    digest.update(f"harfbuzz-subset={has_harfbuzz_subset()}\n".encode())
+    for folder in (PROJECT / "booklet", TEMPLATES, STYLES):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(PROJECT).as_posix()}\n".encode())
+                digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def job_key(job: Job, renderers: dict[str, Callable[..., Any]]) -> str:
+    book = job.book
+    if job.renderers == ("handouts",):
+        book = dataclasses.replace(book, chapters=book.handout_chapters)
+    # The folder's location is not content: a moved manuscript keeps its key.
+    book = dataclasses.replace(book, root=Path("."))
+    digest = hashlib.sha256(engine_digest())
+    for name in job.renderers:
+        function = renderers[name]
+        digest.update(f"{name}={function.__module__}.{function.__qualname__}\n".encode())
+    digest.update(repr(book).encode())
+    for image in job.book.images:
+        data = read_confined(job.book.root / image.path, book_roots(job.book))
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def previous_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest of the build in `out_dir`, or an empty one."""
+    try:
+        data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def sha256_of(path: Path) -> str | None:
+    try:
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> JobResult | None:
+    """The job's outputs linked from the previous build into `staging`, if its key matches."""
+    try:
+        entry = next(j for j in previous.get("jobs", []) if j["key"] == key)
+        outputs = [previous["outputs"][i] for i in entry["outputs"]]
+        diagnostics = [Diagnostic(*d) for d in entry["diagnostics"]]
+        weasyprint = list(entry["weasyprint"])
+        paths = [Path(o["path"]) for o in outputs]
+    except (StopIteration, KeyError, IndexError, TypeError):
+        return None
+    if any(p.is_absolute() or ".." in p.parts for p in paths):
+        return None
+    if any(sha256_of(out_dir / p) != o.get("sha256") for p, o in zip(paths, outputs, strict=True)):
+        return None  # changed or removed since: render again
+    for path in paths:
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out_dir / path, target)
+        except OSError:
+            shutil.copy2(out_dir / path, target)
+    return JobResult(
+        outputs=[
+            Output(o["kind"], staging / p, o["pages"], o.get("paper"))
+            for p, o in zip(paths, outputs, strict=True)
+        ],
+        diagnostics=diagnostics,
+        weasyprint=weasyprint,
+        reused=True,
+    )
+
+
+def job_entries(
+    jobs: Iterable[tuple[str, str, JobResult]], all_outputs: list[Output]
+) -> list[dict[str, Any]]:
+    """Each job's manifest record: name, key, its outputs (indexes) and what it reported."""
+    index = {output.path: n for n, output in enumerate(all_outputs)}
+    return [
+        {
+            "name": name,
+            "key": key,
+            "outputs": [index[o.path] for o in result.outputs],
+            "diagnostics": [[d.path, d.line, d.message, d.severity] for d in result.diagnostics],
+            "weasyprint": result.weasyprint,
+        }
+        for name, key, result in jobs
+    ]

@@ -1,0 +1,155 @@
+"""Jobs in, their results out: several jobs run at once in forked worker processes.
+
+Layout is pure Python and holds the GIL, so independent outputs (the book's PDFs and EPUB, the
+handouts of each paper) are rendered in processes of their own. Workers are forked after the
+book is loaded, so they share the one `Book` the parent loaded; each sends back its outputs and
+everything it reported (diagnostics, WeasyPrint's warnings, refused reads) or its error.
+
+Stopping stays the parent's job: workers ignore Ctrl-C (the terminal sends it to them too) and
+die with the parent (PR_SET_PDEATHSIG); when the parent stops (a signal, the time limit, an
+error in another job), it kills every worker and waits for it before the staging folder goes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import pickle
+import selectors
+import signal
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .cache import Job, JobResult
+from .confine import Refusal, refusals
+from .deadline import checkpoint
+from .errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
+from .render_pdf import capture_warnings
+
+PR_SET_PDEATHSIG = 1
+
+
+def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -> JobResult:
+    """Run a job's renderers in this process, collecting what they report."""
+    with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
+        outputs = []
+        try:
+            for name in job.renderers:
+                outputs.extend(renderers[name](job.book, staging))
+                checkpoint()
+        except BaseException as exc:
+            if isinstance(exc, Refusal):
+                raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
+            raise
+    return JobResult(outputs, list(found), list(log.messages), list(refused))
+
+
+def run_jobs(
+    jobs: list[Job], staging: Path, renderers: dict[str, Callable[..., Any]]
+) -> list[JobResult]:
+    """Each job's result, in the order of `jobs`; the first error of a job is raised."""
+    if len(jobs) == 1:
+        return [run_job(jobs[0], staging, renderers)]
+    workers: dict[int, tuple[int, int]] = {}  # pid: (job index, read end of its pipe)
+    received: dict[int, bytes] = {}
+    try:
+        for index, job in enumerate(jobs):
+            pid, read_end = start_worker(job, staging, renderers)
+            workers[pid] = (index, read_end)
+        with selectors.DefaultSelector() as selector:
+            chunks: dict[int, list[bytes]] = {}
+            for index, read_end in workers.values():
+                selector.register(read_end, selectors.EVENT_READ, index)
+                chunks[index] = []
+            while selector.get_map():
+                for key, _ in selector.select():
+                    data = os.read(key.fd, 1 << 16)
+                    if data:
+                        chunks[key.data].append(data)
+                    else:
+                        selector.unregister(key.fd)
+                        received[key.data] = b"".join(chunks[key.data])
+        for pid in list(workers):
+            os.waitpid(pid, 0)
+            os.close(workers.pop(pid)[1])
+    finally:
+        stop_workers(workers)
+    return [result_of(jobs[i], received.get(i, b"")) for i in range(len(jobs))]
+
+
+def start_worker(
+    job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]
+) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        os.close(write_end)
+        return pid, read_end
+    # The worker: never returns into the caller's stack (a test runner, the CLI).
+    status = 1
+    try:
+        os.close(read_end)
+        die_with_parent(parent)
+        message: tuple[str, Any]
+        try:
+            message = ("ok", run_job(job, staging, renderers))
+        except BaseException as exc:  # everything goes back to the parent, which decides
+            message = error_message(exc)
+        with os.fdopen(write_end, "wb") as pipe:
+            pickle.dump(message, pipe)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def die_with_parent(parent: int) -> None:
+    """Ignore Ctrl-C, take the default action on stop signals, be killed when the parent dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
+        signal.signal(signum, signal.SIG_DFL)
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        ctypes.CDLL(libc_name).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def error_message(exc: BaseException) -> tuple[str, Any]:
+    """An exception as plain data that survives pickling."""
+    if isinstance(exc, ManuscriptError):
+        return ("manuscript", [tuple(vars(d).values()) for d in exc.diagnostics])
+    if isinstance(exc, BuildError):
+        return ("build", list(exc.messages))
+    if isinstance(exc, OSError):
+        return ("os", (exc.errno, exc.strerror, exc.filename))
+    return ("crash", "".join(traceback.format_exception(exc)))
+
+
+def result_of(job: Job, data: bytes) -> JobResult:
+    """A worker's message as its result, or its error raised again here."""
+    if not data:
+        raise RuntimeError(f"the worker for {job.name} ended without a result")
+    kind, payload = pickle.loads(data)  # our own child's bytes, through our own pipe
+    if kind == "ok":
+        return payload  # type: ignore[no-any-return]
+    if kind == "manuscript":
+        raise ManuscriptError(Diagnostic(*d) for d in payload)
+    if kind == "build":
+        raise BuildError(payload)
+    if kind == "os":
+        raise OSError(*payload)
+    raise RuntimeError(f"rendering {job.name} failed in its worker:\n{payload}")
+
+
+def stop_workers(workers: dict[int, tuple[int, int]]) -> None:
+    """Kill and reap the workers still running (the build stopped or failed)."""
+    for pid, (_, read_end) in workers.items():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
