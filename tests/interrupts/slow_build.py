@@ -1,7 +1,7 @@
 """`python slow_build.py CLI-ARGS`: the CLI with a PDF renderer that stalls after writing.
 
 The renderer writes the real PDF into the staging folder, touches $READY_FILE (so the test knows
-the build is part-way), then sleeps $SLOW_SECONDS: long enough to be signalled or timed out.
+the build is part-way) and $READY_FILE.pid (the pid of the process rendering), then sleeps $SLOW_SECONDS: long enough to be signalled or timed out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from booklet.render_pdf import Output, render_screen
 
 def stalling(book: Book, out_dir: Path) -> list[Output]:
     outputs = render_screen(book, out_dir)
-    Path(os.environ["READY_FILE"]).write_text(str(out_dir), encoding="utf-8")
+    ready = Path(os.environ["READY_FILE"])
+    ready.write_text(str(out_dir), encoding="utf-8")
+    ready.with_suffix(".pid").write_text(str(os.getpid()), encoding="utf-8")  # maybe a worker's
     time.sleep(float(os.environ.get("SLOW_SECONDS", "120")))
     return outputs
 
