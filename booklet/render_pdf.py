@@ -62,18 +62,27 @@ def fetcher(book: Book) -> Any:
     return ConfinedFetcher.for_book(book)
 
 
+_parsed: dict[tuple[Path, tuple[str, ...], str], list[Any]] = {}
+
+
 def stylesheets(book: Book, names: list[str], size: str | None = None) -> list[Any]:
-    """The named stylesheets plus the page size (default: the book's trim size)."""
+    """The named stylesheets plus the page size (default: the book's trim size).
+
+    Parsed once per process: a build lays out some twenty documents with the same few sheets.
+    """
     from weasyprint import CSS
 
     size = size or TRIM_SIZES[book.meta.trim]
-    sheets = [
-        CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config())
-        for name in names
-    ]
-    page = f"@page {{ size: {size}; }}"
-    sheets.append(CSS(string=page, url_fetcher=fetcher(book), font_config=font_config()))
-    return sheets
+    key = (book.root, tuple(names), size)
+    if key not in _parsed:
+        sheets = [
+            CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config())
+            for name in names
+        ]
+        page = f"@page {{ size: {size}; }}"
+        sheets.append(CSS(string=page, url_fetcher=fetcher(book), font_config=font_config()))
+        _parsed[key] = sheets
+    return _parsed[key]
 
 
 def layout(

@@ -1,7 +1,8 @@
 """Jobs in, their results out: several jobs run at once in forked worker processes.
 
 Layout is pure Python and holds the GIL, so independent outputs (the book's PDFs and EPUB, the
-handouts of each paper) are rendered in processes of their own. Workers are forked after the
+handouts of each paper) are rendered in processes of their own, and within the book's job the
+EPUB and print renderers run side by side once the screen PDF has laid the book out. Workers are forked after the
 book is loaded, so they share the one `Book` the parent loaded; each sends back its outputs and
 everything it reported (diagnostics, WeasyPrint's warnings, refused reads) or its error.
 
@@ -34,26 +35,38 @@ PR_SET_PDEATHSIG = 1
 
 
 def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -> JobResult:
-    """Run a job's renderers in this process, collecting what they report."""
+    """Run a job's first renderer in this process, then the others in parallel workers.
+
+    The others are forked once the first is done, so they share what it made: the screen PDF
+    renderer lays the book out and writes it, then the EPUB and print renderers use both.
+    """
+    first, *others = job.renderers
     with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
-        outputs = []
         try:
-            for name in job.renderers:
-                outputs.extend(renderers[name](job.book, staging))
-                checkpoint()
+            outputs = renderers[first](job.book, staging)
+            checkpoint()
         except BaseException as exc:
             if isinstance(exc, Refusal):
                 raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
             raise
-    return JobResult(outputs, list(found), list(log.messages), list(refused))
+    results = [JobResult(outputs, list(found), list(log.messages), list(refused))]
+    results += run_jobs([Job(name, (name,), job.book) for name in others], staging, renderers)
+    return JobResult(
+        outputs=[o for r in results for o in r.outputs],
+        diagnostics=[d for r in results for d in r.diagnostics],
+        weasyprint=[m for r in results for m in r.weasyprint],
+        refused=[m for r in results for m in r.refused],
+    )
 
 
 def run_jobs(
     jobs: list[Job], staging: Path, renderers: dict[str, Callable[..., Any]]
 ) -> list[JobResult]:
     """Each job's result, in the order of `jobs`; the first error of a job is raised."""
-    if len(jobs) == 1:
-        return [run_job(jobs[0], staging, renderers)]
+    if len(jobs) <= 1:
+        return [run_job(job, staging, renderers) for job in jobs]
+    import weasyprint  # noqa: F401 (0.5 s to import: once here, shared with the workers by fork)
+
     workers: dict[int, tuple[int, int]] = {}  # pid: (job index, read end of its pipe)
     received: dict[int, bytes] = {}
     try:
