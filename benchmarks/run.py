@@ -176,7 +176,7 @@ class Bench:
             )
 
     def profile(self, name: str, manuscript: Path) -> Path:
-        """A pyinstrument profile of a cold build (worker processes are not sampled)."""
+        """A pyinstrument profile of a cold build, in one process (BOOKLET_PARALLEL=0)."""
         out = self.work / f"{name}-profile"
         shutil.rmtree(out, ignore_errors=True)
         report = RESULTS / f"profile-{name}.txt"
@@ -188,7 +188,8 @@ class Bench:
             str(report),
             str(PROJECT / "build.py"),
         ]
-        measure([*command, "--manuscript", str(manuscript), "--out", str(out), "-q"], env=self.env)
+        env = {**self.env, "BOOKLET_PARALLEL": "0"}
+        measure([*command, "--manuscript", str(manuscript), "--out", str(out), "-q"], env=env)
         return report
 
 

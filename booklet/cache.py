@@ -111,6 +111,11 @@ def previous_manifest(out_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def inside(folder: Path, path: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real.is_relative_to(os.path.realpath(folder)) and not path.is_symlink()
+
+
 def sha256_of(path: Path) -> str | None:
     try:
         with path.open("rb") as file:
@@ -129,8 +134,8 @@ def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> J
         paths = [Path(o["path"]) for o in outputs]
     except (StopIteration, KeyError, IndexError, TypeError):
         return None
-    if any(p.is_absolute() or ".." in p.parts for p in paths):
-        return None
+    if not all(inside(out_dir, out_dir / p) for p in paths):
+        return None  # only regular files of the output folder itself are taken
     if any(sha256_of(out_dir / p) != o.get("sha256") for p, o in zip(paths, outputs, strict=True)):
         return None  # changed or removed since: render again
     for path in paths:

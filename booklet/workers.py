@@ -20,6 +20,7 @@ import os
 import pickle
 import selectors
 import signal
+import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -63,7 +64,7 @@ def run_jobs(
     jobs: list[Job], staging: Path, renderers: dict[str, Callable[..., Any]]
 ) -> list[JobResult]:
     """Each job's result, in the order of `jobs`; the first error of a job is raised."""
-    if len(jobs) <= 1:
+    if len(jobs) <= 1 or not parallel():
         return [run_job(job, staging, renderers) for job in jobs]
     import weasyprint  # noqa: F401 (0.5 s to import: once here, shared with the workers by fork)
 
@@ -92,6 +93,12 @@ def run_jobs(
     finally:
         stop_workers(workers)
     return [result_of(jobs[i], received.get(i, b"")) for i in range(len(jobs))]
+
+
+def parallel() -> bool:
+    """Fork workers on Linux (elsewhere fork after loading Pango is not safe), unless
+    BOOKLET_PARALLEL=0 asks for one process (to profile a whole build, say)."""
+    return sys.platform.startswith("linux") and os.environ.get("BOOKLET_PARALLEL") != "0"
 
 
 def start_worker(

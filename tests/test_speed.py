@@ -113,6 +113,16 @@ def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path)
     assert manifest(out) == before
 
 
+def test_one_process_gives_the_same_bytes(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built(sample, tmp_path / "parallel")
+    monkeypatch.setenv("BOOKLET_PARALLEL", "0")
+    built(sample, tmp_path / "serial")
+    outputs = [manifest(tmp_path / name)["outputs"] for name in ("parallel", "serial")]
+    assert outputs[0] == outputs[1]
+
+
 def test_a_renderer_change_is_an_input_change(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     built(sample, out)
