@@ -62,7 +62,6 @@ class JobResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     weasyprint: list[str] = field(default_factory=list)  # WeasyPrint's warnings
     refused: list[str] = field(default_factory=list)
-    reused: bool = False
 
 
 @cache
@@ -152,7 +151,6 @@ def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> J
         ],
         diagnostics=diagnostics,
         weasyprint=weasyprint,
-        reused=True,
     )
 
 

@@ -7,8 +7,10 @@ them again, slowly, for every PDF it writes.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -62,16 +64,17 @@ def cache_dir() -> Path:
 
     A folder that cannot be written falls back to a temporary one for this process.
     """
-    base = os.environ.get("BOOKLET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "booklet"
-    )
-    folder = Path(base) / "fonts"
     try:
+        base = os.environ.get("BOOKLET_CACHE") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "booklet"
+        )
+        folder = Path(base) / "fonts"
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder):
             pass  # writable
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
         folder = Path(tempfile.mkdtemp(prefix="booklet-fonts-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder.resolve()
 
 

@@ -2,9 +2,10 @@
 
 Layout is pure Python and holds the GIL, so independent outputs (the book's PDFs and EPUB, the
 handouts of each paper) are rendered in processes of their own, and within the book's job the
-EPUB and print renderers run side by side once the screen PDF has laid the book out. Workers are forked after the
-book is loaded, so they share the one `Book` the parent loaded; each sends back its outputs and
-everything it reported (diagnostics, WeasyPrint's warnings, refused reads) or its error.
+EPUB and print renderers run side by side once the screen PDF has laid the book out. Workers
+are forked after the book is loaded, so they share the one `Book` the parent loaded; each sends
+back its outputs and everything it reported (diagnostics, WeasyPrint's warnings, refused reads)
+or its error.
 
 Stopping stays the parent's job: workers ignore Ctrl-C (the terminal sends it to them too) and
 die with the parent (PR_SET_PDEATHSIG); when the parent stops (a signal, the time limit, an
