@@ -67,7 +67,7 @@ class JobResult:
 @cache
 def engine_digest() -> bytes:
     """The code, templates, styles, library and font versions every output depends on."""
-    from .instance import has_harfbuzz_subset
+    from .instance import harfbuzz_version
 
     digest = hashlib.sha256(sys.version.encode())
     for package in PACKAGES:
@@ -75,7 +75,7 @@ def engine_digest() -> bytes:
             digest.update(f"{package}={version(package)}\n".encode())
         except PackageNotFoundError:
             digest.update(f"{package} missing\n".encode())
-    digest.update(f"harfbuzz-subset={has_harfbuzz_subset()}\n".encode())
+    digest.update(f"harfbuzz={harfbuzz_version()}\n".encode())
     for folder in (PROJECT / "booklet", TEMPLATES, STYLES):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:

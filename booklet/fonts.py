@@ -19,7 +19,7 @@ from pathlib import Path
 import fontpkg_literata
 import fontpkg_source_sans_3
 
-from .instance import has_harfbuzz_subset, static_instance
+from .instance import harfbuzz_version, static_instance
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def instance_file(face: Face, weight: int) -> Path:
     """A static instance of one face at one weight, made on first use."""
     axes = location(face, weight)
     key = hashlib.sha256(source_digest(face.path))
-    key.update(f"{INSTANCE_VERSION} {sorted(axes.items())} {not has_harfbuzz_subset()}".encode())
+    key.update(f"{INSTANCE_VERSION} {sorted(axes.items())} {harfbuzz_version()}".encode())
     stem = face.path.name.split("[")[0]
     path = cache_dir() / f"{stem}-{weight}-{key.hexdigest()[:16]}.ttf"
     if not path.is_file():

@@ -55,6 +55,16 @@ def has_harfbuzz_subset() -> bool:
 
 
 @cache
+def harfbuzz_version() -> str:
+    """HarfBuzz's version where it can instance fonts, else "" (for cache keys)."""
+    if not has_harfbuzz_subset():
+        return ""
+    version = ctypes.CDLL("libharfbuzz.so.0").hb_version_string
+    version.restype = ctypes.c_char_p
+    return str(version().decode())
+
+
+@cache
 def harfbuzz() -> tuple[Any, Any, Any] | None:
     """(ffi, libharfbuzz, libharfbuzz-subset), or None where either library is missing."""
     if not has_harfbuzz_subset():
