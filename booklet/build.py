@@ -57,9 +57,10 @@ RENDERERS: dict[str, Renderer] = {
     "pdf": lazy("booklet.render_pdf:render_screen"),
     "epub": lazy("booklet.render_epub:render"),
     "print": lazy("booklet.render_print:render"),
+    "imposed": lazy("booklet.render_print:render_imposed"),
     "handouts": lazy("booklet.render_handouts:render"),
 }
-SHARED_LAYOUT = ("pdf", "epub", "print")  # these read the one screen layout: one job
+SHARED_LAYOUT = ("pdf", "epub", "print", "imposed")  # these read the one screen layout: one job
 
 
 def plan(book: Book, names: list[str]) -> list[Job]:

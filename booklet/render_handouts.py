@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,7 @@ import segno
 
 from .errors import Diagnostic, report
 from .model import Book, Chapter
-from .render_pdf import Output, layout, write
-from .render_print import boxes
+from .render_pdf import Output, boxes, layout, write
 
 PAPER_SIZES = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 SHEET_PAGES = 2  # one sheet, front and back
@@ -39,8 +39,11 @@ def short_link(url: str) -> str:
     return url.rstrip("/")
 
 
+@cache
 def qr_code(url: str) -> str:
-    """The download address as a QR code, an SVG data: URL (vector, so it stays sharp in print)."""
+    """The download address as a QR code, an SVG data: URL (vector, so it stays sharp in print).
+
+    Made once: every layout of every handout prints the same code."""
     if not url:
         return ""
     code = segno.make(url, error="m")

@@ -104,6 +104,13 @@ def layout(
     return document
 
 
+def boxes(box: Any) -> Iterator[Any]:
+    """A laid-out box and every box inside it."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes(child)
+
+
 def write(document: Any, path: Path | None, book: Book) -> bytes | None:
     """Write a tagged PDF/UA-1 file (or return its bytes when `path` is None)."""
     return document.write_pdf(  # type: ignore[no-any-return]

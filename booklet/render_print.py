@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -30,7 +29,7 @@ from pypdf.generic import (
 )
 
 from .model import Book
-from .render_pdf import Output, screen_document, screen_pdf
+from .render_pdf import Output, boxes, screen_document, screen_pdf
 
 MM = 72 / 25.4
 PX = 0.75  # CSS px to PDF pt
@@ -56,19 +55,19 @@ class Fill:
 
 
 def render(book: Book, out_dir: Path) -> list[Output]:
-    """`<slug>-print.pdf` at the trim size with bleed, and `<slug>-imposed-<paper>.pdf`."""
-    source = screen_pdf(book)
-    fills = edge_fills(screen_document(book))
-    print_path = out_dir / f"{book.meta.slug}-print.pdf"
-    pages = write_print(source, fills, print_path)
+    """`<slug>-print.pdf`: the trim size with bleed and crop marks."""
+    path = out_dir / f"{book.meta.slug}-print.pdf"
+    pages = write_print(screen_pdf(book), edge_fills(screen_document(book)), path)
+    return [Output("print", path, pages, book.meta.trim)]
+
+
+def render_imposed(book: Book, out_dir: Path) -> list[Output]:
+    """`<slug>-imposed-<paper>.pdf`: the pages two-up in saddle-stitch order."""
     paper, width, height = SHEETS[book.meta.trim]
-    imposed_path = out_dir / f"{book.meta.slug}-imposed-{paper}.pdf"
+    path = out_dir / f"{book.meta.slug}-imposed-{paper}.pdf"
     title = f"{book.meta.title}: booklet to print on {paper} paper"
-    sides = write_imposed(source, (width, height), imposed_path, title, book.meta.language)
-    return [
-        Output("print", print_path, pages, book.meta.trim),
-        Output("imposed", imposed_path, sides, paper),
-    ]
+    sides = write_imposed(screen_pdf(book), (width, height), path, title, book.meta.language)
+    return [Output("imposed", path, sides, paper)]
 
 
 # Print PDF ---------------------------------------------------------------------------------------
@@ -81,12 +80,6 @@ def css_color(color: Any) -> str | None:
     if color.space == "device-cmyk":
         return "{:.4f} {:.4f} {:.4f} {:.4f} k".format(*color.coordinates)
     return "{:.4f} {:.4f} {:.4f} rg".format(*color.to("srgb").coordinates)
-
-
-def boxes(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from boxes(child)
 
 
 def edge_fills(document: Any) -> list[list[Fill]]:

@@ -87,7 +87,7 @@ def test_half_letter_trim_prints_on_letter(tmp_path: Path) -> None:
     yaml = manuscript / "book.yaml"
     yaml.write_text(yaml.read_text().replace("trim: A5", "trim: half-letter"), encoding="utf-8")
     out = tmp_path / "dist"
-    result = build("--manuscript", manuscript, "--out", out, "--only", "print")
+    result = build("--manuscript", manuscript, "--out", out, "--only", "print", "--only", "imposed")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     kinds = {e["kind"]: e for e in manifest["outputs"]}

@@ -31,7 +31,7 @@ from booklet.render_pdf import Output
 
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
-JOBS = ["pdf, epub, print", "handouts A4", "handouts Letter"]
+JOBS = ["pdf, epub, print, imposed", "handouts A4", "handouts Letter"]
 
 
 def built(manuscript: Path, out: Path, **options: object) -> tuple[list[str], dict[str, int]]:
@@ -86,7 +86,7 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
     assert steps[1:] == [
         "handouts A4: inputs unchanged, outputs kept",
         "handouts Letter: inputs unchanged, outputs kept",
-        "rendering pdf, epub, print",
+        "rendering pdf, epub, print, imposed",
     ]
     kept = {path for path in first if path.startswith("handouts")}
     assert {path for path in first if first[path] == second[path]} == kept
@@ -107,7 +107,7 @@ def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path)
     (out / "handouts" / "first-A4.pdf").unlink()
     steps, _ = built(sample, out)
     assert steps[1:] == [
-        "pdf, epub, print: inputs unchanged, outputs kept",
+        "pdf, epub, print, imposed: inputs unchanged, outputs kept",
         "rendering handouts A4; handouts Letter",
     ]
     assert manifest(out) == before
