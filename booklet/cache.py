@@ -85,12 +85,15 @@ def engine_digest() -> bytes:
 
 
 def job_key(job: Job, renderers: dict[str, Callable[..., Any]]) -> str:
+    """The hash of everything the job's outputs are made from (run inside `fixed_timestamps`)."""
     book = job.book
     if job.renderers == ("handouts",):
         book = dataclasses.replace(book, chapters=book.handout_chapters)
     # The folder's location is not content: a moved manuscript keeps its key.
     book = dataclasses.replace(book, root=Path("."))
     digest = hashlib.sha256(engine_digest())
+    # The timestamps written into the files (the book's date, or an explicit SOURCE_DATE_EPOCH).
+    digest.update(f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for name in job.renderers:
         function = renderers[name]
         digest.update(f"{name}={function.__module__}.{function.__qualname__}\n".encode())
