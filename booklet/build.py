@@ -26,11 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Job, JobResult, job_entries, job_key, previous_manifest, reuse
+from .cache import Job, JobResult, images_digest, job_entries, job_key, previous_manifest, reuse
 from .confine import Refusal
 from .deadline import checkpoint, deferred
 from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
-from .fonts import static_faces
 from .load import load
 from .model import Book
 from .render_html import PROJECT
@@ -231,7 +230,8 @@ def build(
         with fixed_timestamps(book):
             try:
                 jobs = plan(book, [name for name in RENDERERS if not only or name in only])
-                keys = [job_key(job, RENDERERS) for job in jobs]
+                images = images_digest(book)
+                keys = [job_key(job, RENDERERS, images) for job in jobs]
                 previous = {} if force else previous_manifest(out_dir)
                 results = render_jobs(jobs, keys, previous, out_dir, staging, progress)
             except BaseException as exc:
@@ -287,7 +287,6 @@ def render_jobs(
     todo = [index for index in range(len(jobs)) if index not in results]
     if todo:
         progress(f"rendering {'; '.join(jobs[i].name for i in todo)}")
-        static_faces()  # make the font instances once, before the workers fork
         rendered = run_jobs([jobs[i] for i in todo], staging, RENDERERS)
         results.update(zip(todo, rendered, strict=True))
     return [results[index] for index in range(len(jobs))]

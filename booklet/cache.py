@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .confine import book_roots, read_confined
+from .confine import book_roots, check_inside, read_confined
 from .errors import Diagnostic
 from .model import Book
 from .render_html import PROJECT, STYLES, TEMPLATES
@@ -84,8 +84,21 @@ def engine_digest() -> bytes:
     return digest.digest()
 
 
-def job_key(job: Job, renderers: dict[str, Callable[..., Any]]) -> str:
-    """The hash of everything the job's outputs are made from (run inside `fixed_timestamps`)."""
+def images_digest(book: Book) -> bytes:
+    """The bytes of every image the book uses, hashed (read once per build, for every key)."""
+    digest = hashlib.sha256()
+    for image in book.images:
+        digest.update(
+            hashlib.sha256(read_confined(book.root / image.path, book_roots(book))).digest()
+        )
+    return digest.digest()
+
+
+def job_key(job: Job, renderers: dict[str, Callable[..., Any]], images: bytes) -> str:
+    """The hash of everything the job's outputs are made from (run inside `fixed_timestamps`).
+
+    `images` is `images_digest` of the book.
+    """
     book = job.book
     if job.renderers == ("handouts",):
         book = dataclasses.replace(book, chapters=book.handout_chapters)
@@ -98,9 +111,7 @@ def job_key(job: Job, renderers: dict[str, Callable[..., Any]]) -> str:
         function = renderers[name]
         digest.update(f"{name}={function.__module__}.{function.__qualname__}\n".encode())
     digest.update(repr(book).encode())
-    for image in job.book.images:
-        data = read_confined(job.book.root / image.path, book_roots(job.book))
-        digest.update(hashlib.sha256(data).digest())
+    digest.update(images)
     return digest.hexdigest()
 
 
@@ -111,11 +122,6 @@ def previous_manifest(out_dir: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def inside(folder: Path, path: Path) -> bool:
-    real = Path(os.path.realpath(path))
-    return real.is_relative_to(os.path.realpath(folder)) and not path.is_symlink()
 
 
 def sha256_of(path: Path) -> str | None:
@@ -136,7 +142,9 @@ def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> J
         paths = [Path(o["path"]) for o in outputs]
     except (StopIteration, KeyError, IndexError, TypeError):
         return None
-    if not all(inside(out_dir, out_dir / p) for p in paths):
+    if not all(
+        check_inside(out_dir / p, [out_dir]) and not (out_dir / p).is_symlink() for p in paths
+    ):
         return None  # only regular files of the output folder itself are taken
     if any(sha256_of(out_dir / p) != o.get("sha256") for p, o in zip(paths, outputs, strict=True)):
         return None  # changed or removed since: render again

@@ -2,8 +2,9 @@
 
 E-readers handle variable fonts poorly (older engines show only the default instance), and the full
 files weigh 0.4-1 MB each. So each face the EPUB stylesheet uses becomes a static instance, subset
-to the characters of the book (`instance.py`). The fonts are renamed because a subset is a Modified Version under
-the SIL Open Font License, and 'Source' is a Reserved Font Name of Source Sans.
+to the characters of the book (`instance.py`). The fonts are renamed because a subset is a
+Modified Version under the SIL Open Font License, and 'Source' is a Reserved Font Name of Source
+Sans.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .fonts import SCREEN_OPTICAL_SIZE, faces
+from .fonts import SCREEN_OPTICAL_SIZE, faces, location
 from .instance import static_instance
 
 # OpenType features worth keeping for running text: kerning, ligatures, marks and numeral styles.
@@ -101,11 +102,9 @@ def static_font(face: EpubFace, characters: str) -> bytes:
     from fontTools.ttLib import TTFont
 
     path = source_path(face)
-    location: dict[str, float] = {"wght": face.weight}
-    if "opsz" in path.name:
-        location["opsz"] = SCREEN_OPTICAL_SIZE
+    axes = location(path, face.weight, SCREEN_OPTICAL_SIZE)
     # Unhinted: reading systems render unhinted at these sizes, and it halves the size.
-    data = static_instance(path, location, characters, FEATURES, hinting=False)
+    data = static_instance(path, axes, characters, FEATURES, hinting=False)
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     font["OS/2"].usWeightClass = face.weight
     rename(font, face)

@@ -51,10 +51,11 @@ def faces() -> tuple[Face, ...]:
     )
 
 
-def location(face: Face, weight: int) -> dict[str, float]:
+def location(path: Path, weight: int, optical_size: float) -> dict[str, float]:
+    """The axis values of a static instance (the optical size where the font has that axis)."""
     axes = {"wght": float(weight)}
-    if "opsz" in face.path.name:
-        axes["opsz"] = PRINT_OPTICAL_SIZE
+    if "opsz" in path.name:
+        axes["opsz"] = optical_size
     return axes
 
 
@@ -85,7 +86,7 @@ def source_digest(path: Path) -> bytes:
 
 def instance_file(face: Face, weight: int) -> Path:
     """A static instance of one face at one weight, made on first use."""
-    axes = location(face, weight)
+    axes = location(face.path, weight, PRINT_OPTICAL_SIZE)
     key = hashlib.sha256(source_digest(face.path))
     key.update(f"{INSTANCE_VERSION} {sorted(axes.items())} {harfbuzz_version()}".encode())
     stem = face.path.name.split("[")[0]

@@ -66,20 +66,14 @@ def harfbuzz_version() -> str:
 
 @cache
 def harfbuzz() -> tuple[Any, Any, Any] | None:
-    """(ffi, libharfbuzz, libharfbuzz-subset), or None where either library is missing."""
+    """(ffi, libharfbuzz, libharfbuzz-subset), or None where they cannot instance fonts."""
     if not has_harfbuzz_subset():
         return None
     from cffi import FFI
 
     ffi = FFI()
     ffi.cdef(CDEF)
-    try:
-        hb = ffi.dlopen("libharfbuzz.so.0")
-        subset = ffi.dlopen("libharfbuzz-subset.so.0")
-        subset.hb_subset_input_pin_axis_location  # noqa: B018 (HarfBuzz < 6 lacks it)
-    except (OSError, AttributeError):
-        return None
-    return ffi, hb, subset
+    return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
 
 
 def static_instance(

@@ -31,6 +31,7 @@ from .cache import Job, JobResult
 from .confine import Refusal, refusals
 from .deadline import checkpoint
 from .errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
+from .fonts import static_faces
 from .render_pdf import capture_warnings
 
 PR_SET_PDEATHSIG = 1
@@ -67,7 +68,11 @@ def run_jobs(
     """Each job's result, in the order of `jobs`; the first error of a job is raised."""
     if len(jobs) <= 1 or not parallel():
         return [run_job(job, staging, renderers) for job in jobs]
-    import weasyprint  # noqa: F401 (0.5 s to import: once here, shared with the workers by fork)
+    # What every worker needs, made once here and shared by fork: WeasyPrint (0.5 s to import)
+    # and the font instances.
+    import weasyprint  # noqa: F401
+
+    static_faces()
 
     workers: dict[int, tuple[int, int]] = {}  # pid: (job index, read end of its pipe)
     received: dict[int, bytes] = {}

@@ -1,7 +1,8 @@
 """`python slow_build.py CLI-ARGS`: the CLI with a PDF renderer that stalls after writing.
 
 The renderer writes the real PDF into the staging folder, touches $READY_FILE (so the test knows
-the build is part-way) and $READY_FILE.pid (the pid of the process rendering), then sleeps $SLOW_SECONDS: long enough to be signalled or timed out.
+the build is part-way) and $READY_FILE.pid (the pid of the process rendering), then sleeps
+$SLOW_SECONDS: long enough to be signalled or timed out.
 """
 
 from __future__ import annotations
