@@ -17,6 +17,11 @@ NOTES = SHARED / "source" / "belgium-resistance.txt"
 QUOTE_FENCE = re.compile(r"^:::\{quote\}.*?^:::$", re.M | re.S)
 RUN = 8
 
+# People the notes name without ever giving a pronoun; the booklet must not give them one either.
+# King Leopold and the 1941 strike's (unnamed) leader are among them.
+NO_PRONOUN = re.compile(r"\b(?:Wendelen|Kerkhofs|Trepper|Leopold|leader)\b")
+GENDERED = re.compile(r"\b(?:he|his|him|himself|she|her|hers|herself)\b", re.I)
+
 
 def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
@@ -25,6 +30,30 @@ def words(text: str) -> list[str]:
 def runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
     w = words(text)
     return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def pronoun_slips(text: str) -> list[str]:
+    """Paragraphs that name someone in NO_PRONOUN and also use a gendered pronoun."""
+    return [
+        " ".join(p.split())
+        for p in re.split(r"\n\s*\n", text)
+        if NO_PRONOUN.search(p) and GENDERED.search(p)
+    ]
+
+
+def test_pronoun_check_catches_a_slip() -> None:
+    slip = "An SOE agent called André Wendelen was dropped into Belgium. His orders were clear."
+    assert pronoun_slips(f"Intro.\n\n{slip}\n\nPaul Struye kept his diary.") == [slip]
+    assert pronoun_slips("Wendelen's orders were clear.\n\nStruye kept his diary.") == []
+
+
+def test_no_pronouns_the_notes_do_not_give() -> None:
+    slips = [
+        f"{path.name}: {slip[:100]}"
+        for path in sorted(MANUSCRIPT.glob("*.md"))
+        for slip in pronoun_slips(path.read_text(encoding="utf-8"))
+    ]
+    assert not slips, "pronouns the notes never give:\n" + "\n".join(slips)
 
 
 def test_booklet_builds_without_warnings(booklet_build: tuple[Path, object]) -> None:
