@@ -32,8 +32,8 @@ from .deadline import checkpoint, deferred
 from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
 from .load import load
 from .model import Book
-from .render_html import PROJECT
 from .render_pdf import Output
+from .resources import PACKAGE
 from .workers import run_jobs
 
 Renderer = Callable[[Book, Path], list[Output]]
@@ -112,7 +112,7 @@ def check_out_dir(manuscript: Path, out_dir: Path) -> None:
         raise UnsafeOutput(
             f"output folder '{out_dir}' is inside the manuscript folder; choose another --out"
         )
-    if PROJECT.is_relative_to(out_dir):
+    if PACKAGE.parent.is_relative_to(out_dir):
         raise UnsafeOutput(f"output folder '{out_dir}' holds the project; choose another --out")
     if out_dir.exists() and not out_dir.is_dir():
         raise UnsafeOutput(f"output '{out_dir}' is not a folder; choose another --out")

@@ -26,8 +26,8 @@ from typing import Any
 from .confine import book_roots, check_inside, read_confined
 from .errors import Diagnostic
 from .model import Book
-from .render_html import PROJECT, STYLES, TEMPLATES
 from .render_pdf import Output
+from .resources import engine_files
 
 PACKAGES = (
     "weasyprint",
@@ -76,11 +76,9 @@ def engine_digest() -> bytes:
         except PackageNotFoundError:
             digest.update(f"{package} missing\n".encode())
     digest.update(f"harfbuzz={harfbuzz_version()}\n".encode())
-    for folder in (PROJECT / "booklet", TEMPLATES, STYLES):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{path.relative_to(PROJECT).as_posix()}\n".encode())
-                digest.update(path.read_bytes())
+    for name, path in engine_files():
+        digest.update(f"{name}\n".encode())
+        digest.update(path.read_bytes())
     return digest.digest()
 
 

@@ -17,21 +17,19 @@ from .errors import SWAPPED, BuildError, ManuscriptError
 
 DEFAULT_TIMEOUT = 600
 
-PROJECT = Path(__file__).resolve().parent.parent
-
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--manuscript",
     type=click.Path(file_okay=False, path_type=Path),
-    default=PROJECT / "manuscript",
+    default=Path("manuscript"),
     show_default="manuscript/",
     help="Folder holding book.yaml and the chapter files.",
 )
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=PROJECT / "dist",
+    default=Path("dist"),
     show_default="dist/",
     help="Folder to write the publications and manifest.json into.",
 )
@@ -55,7 +53,14 @@ PROJECT = Path(__file__).resolve().parent.parent
     is_flag=True,
     help="Render every output again, even those whose inputs did not change.",
 )
-@click.version_option(package_name="booklet")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: print_versions(ctx) if value else None,
+    help="Show the versions of booklet and of the libraries that decide its output, and exit.",
+)
 def main(
     manuscript: Path,
     out: Path,
@@ -102,6 +107,25 @@ def main(
             click.echo(f"{output.kind:9} {output.pages:3} pages{paper}  {output.path}")
 
 
+def print_versions(ctx: click.Context) -> None:
+    """Print booklet's version and WeasyPrint's, Pango's and HarfBuzz's (they decide the output)."""
+    from importlib.metadata import version
+
+    from weasyprint.text.ffi import pango
+
+    from . import __version__
+    from .instance import harfbuzz_version
+
+    encoded = pango.pango_version()  # major * 10000 + minor * 100 + micro
+    pango_version = f"{encoded // 10000}.{encoded // 100 % 100}.{encoded % 100}"
+    harfbuzz = harfbuzz_version() or "without libharfbuzz-subset"
+    click.echo(
+        f"booklet {__version__} (WeasyPrint {version('weasyprint')}, Pango {pango_version}, "
+        f"HarfBuzz {harfbuzz})"
+    )
+    ctx.exit()
+
+
 def report_failure(error: BaseException, out: Path) -> int:
     """Print one failed build's errors (no traceback); return the exit status."""
     if isinstance(error, ManuscriptError):
@@ -127,5 +151,12 @@ def report_failure(error: BaseException, out: Path) -> int:
         click.echo(f"interrupted; {kept}", err=True)
         return 128 + signal.SIGINT
     assert isinstance(error, OSError)
-    click.echo(f"error: {error.strerror}: '{error.filename}'; {kept}", err=True)
+    click.echo(f"error: {describe_os_error(error)}; {kept}", err=True)
     return 1
+
+
+def describe_os_error(error: OSError) -> str:
+    """An OSError's type, text and path, whichever of them it has (never 'None')."""
+    text = error.strerror or str(error)
+    paths = [f"'{p}'" for p in (error.filename, error.filename2) if p is not None]
+    return " ".join([f"{type(error).__name__}: {text}" if text else type(error).__name__, *paths])

@@ -52,7 +52,7 @@ def refusals() -> Iterator[list[str]]:
 def book_roots(book: Book) -> tuple[Path, ...]:
     """The folders any output may read from: the manuscript, templates, styles and fonts."""
     from .fonts import font_dirs
-    from .render_html import STYLES, TEMPLATES
+    from .resources import STYLES, TEMPLATES
 
     return (book.root, TEMPLATES, STYLES, *font_dirs())
 

@@ -21,8 +21,8 @@ from lxml import etree
 from . import __version__, render_html
 from .epub_fonts import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
 from .model import Book
-from .render_html import STYLES
 from .render_pdf import Output, screen_document
+from .resources import STYLES
 
 XHTML = "application/xhtml+xml"
 XHTML_NS = "{http://www.w3.org/1999/xhtml}"

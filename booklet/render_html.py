@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
@@ -14,10 +13,8 @@ from markupsafe import Markup
 from . import __version__
 from .fonts import font_face_css, fonts_used
 from .model import Book, Chapter
+from .resources import TEMPLATES
 
-PROJECT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT / "templates"
-STYLES = PROJECT / "styles"
 NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)"[^>]*>(\d+)</a>')
 PARAGRAPH = re.compile(r"</?p>")
 HREF = re.compile(r'href="#([^"]+)"')

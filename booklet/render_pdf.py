@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Book
-from .render_html import STYLES, render
+from .render_html import render
+from .resources import STYLES
 
 TRIM_SIZES = {"A5": "148mm 210mm", "half-letter": "5.5in 8.5in"}
 

@@ -20,8 +20,11 @@ from booklet.render_pdf import Output, render_screen
 def stalling(book: Book, out_dir: Path) -> list[Output]:
     outputs = render_screen(book, out_dir)
     ready = Path(os.environ["READY_FILE"])
-    ready.write_text(str(out_dir), encoding="utf-8")
-    ready.with_suffix(".pid").write_text(str(os.getpid()), encoding="utf-8")  # maybe a worker's
+    # The pid file first, and each file renamed into place whole: the test reads both as soon
+    # as the ready file exists, and on a loaded machine it may look between open and write.
+    for path, text in ((ready.with_suffix(".pid"), str(os.getpid())), (ready, str(out_dir))):
+        path.with_suffix(".part").write_text(text, encoding="utf-8")
+        path.with_suffix(".part").rename(path)
     time.sleep(float(os.environ.get("SLOW_SECONDS", "120")))
     return outputs
 
