@@ -19,9 +19,9 @@ TERM = re.compile(r"^(:::+\{term\}[ \t]+)(.+)$", re.M)
 SIDEBAR_OPEN = re.compile(r"^:::+\{(\w+)\}[ \t]*(.*)$")
 SIDEBAR_FIELD = re.compile(r"^:\w+:")
 SIDEBAR_CLOSE = re.compile(r"^:::+[ \t]*$")
-# The engine refuses books with more than 500 sidebars (a limit against hostile input); sidebars
-# beyond this many become plain paragraphs (their title in bold, their text kept).
-MAX_SIDEBARS = 450
+# Sidebars beyond this many (if set) become plain paragraphs, their title in bold, their text
+# kept. Unset: the engine's limit grows with the text, so a book of the booklet's density builds.
+MAX_SIDEBARS: int | None = None
 FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 WORD = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’-][A-Za-z0-9À-ÿ]+)*")
 
@@ -103,7 +103,7 @@ def limit_sidebars(text: str, seen: int) -> tuple[str, int]:
         opening = SIDEBAR_OPEN.match(line)
         if opening:
             seen += 1
-            plain = seen > MAX_SIDEBARS
+            plain = MAX_SIDEBARS is not None and seen > MAX_SIDEBARS
             in_fields = plain
             if not plain:
                 lines.append(line)

@@ -41,7 +41,7 @@ Renderer = Callable[[Book, Path], list[Output]]
 
 def lazy(target: str) -> Renderer:
     """`module:function`, imported on first call: a build whose outputs are all unchanged
-    never imports WeasyPrint, pypdf or ebooklib."""
+    never imports WeasyPrint, pikepdf or ebooklib."""
     module, _, name = target.partition(":")
 
     def renderer(book: Book, out_dir: Path) -> list[Output]:

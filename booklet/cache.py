@@ -36,7 +36,7 @@ PACKAGES = (
     "tinyhtml5",
     "pyphen",
     "fonttools",
-    "pypdf",
+    "pikepdf",
     "ebooklib",
     "jinja2",
     "markdown-it-py",

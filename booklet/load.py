@@ -42,7 +42,11 @@ PAPERS = ("A4", "Letter")
 MAX_CHAPTER_BYTES = 1_000_000
 MAX_BOOK_BYTES = 4_000_000
 MAX_CHAPTERS = 200
-MAX_SIDEBARS = 500
+# Sidebars per book: at least MIN_SIDEBARS, and one per BYTES_PER_SIDEBAR of chapter text beyond
+# that, so a long book of normal density builds (the shipped booklet has one per ~600 bytes)
+# while a chapter that is nothing but sidebars is still stopped.
+MIN_SIDEBARS = 500
+BYTES_PER_SIDEBAR = 250
 MAX_IMAGE_BYTES = 10_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_YAML_DEPTH = 20
@@ -408,8 +412,10 @@ def chapter_files(
     return files
 
 
-def check_book_size(root: Path, files: list[Path], line: int, collector: Collector) -> None:
-    """Stop before parsing anything if the book is over the chapter count or total size limit."""
+def check_book_size(root: Path, files: list[Path], line: int, collector: Collector) -> int:
+    """Stop before parsing anything if the book is over the chapter count or total size limit.
+
+    Returns the chapters' total size in bytes."""
     book = root / "book.yaml"
     total = sum(path.stat().st_size for path in files)
     if len(files) > MAX_CHAPTERS:
@@ -423,8 +429,9 @@ def check_book_size(root: Path, files: list[Path], line: int, collector: Collect
             f"the chapters add up to {total:,} bytes; the limit for a book is {MAX_BOOK_BYTES:,}",
         )
     else:
-        return
+        return total
     collector.raise_if_any()
+    raise AssertionError("unreachable")
 
 
 def chapter_slug(path: Path) -> str:
@@ -445,7 +452,7 @@ def load(root: Path) -> Book:
         collector.error(
             root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files"
         )
-    check_book_size(root, files, meta_lines.get("chapters", 1), collector)
+    size = check_book_size(root, files, meta_lines.get("chapters", 1), collector)
     slugs: dict[str, str] = {}
     for path in files:
         slug = chapter_slug(path)
@@ -509,7 +516,7 @@ def load(root: Path) -> Book:
                     f"link to missing anchor '#{link.anchor}' in '{link.target}'"
                     f"{suggest(link.anchor, names)}",
                 )
-    check_sidebar_count(chapters, collector, root)
+    check_sidebar_count(chapters, collector, root, size)
     glossary = gather_terms(chapters, collector, root)
     collector.raise_if_any()
     return Book(
@@ -644,16 +651,26 @@ def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:
     return None, width, height
 
 
-def check_sidebar_count(chapters: list[Chapter], collector: Collector, root: Path) -> None:
+def sidebar_limit(size: int) -> int:
+    """How many sidebars a book whose chapters add up to `size` bytes may have."""
+    return max(MIN_SIDEBARS, size // BYTES_PER_SIDEBAR)
+
+
+def check_sidebar_count(
+    chapters: list[Chapter], collector: Collector, root: Path, size: int
+) -> None:
+    limit = sidebar_limit(size)
     count = 0
     for chapter in chapters:
         for sidebar in chapter.sidebars:
             count += 1
-            if count > MAX_SIDEBARS:
+            if count > limit:
                 collector.error(
                     root / chapter.source,
                     sidebar.line,
-                    f"this is sidebar number {MAX_SIDEBARS + 1}; a book may have at most {MAX_SIDEBARS}",
+                    f"this is sidebar number {limit + 1}; a book of {size:,} bytes may have at "
+                    f"most {limit} (one per {BYTES_PER_SIDEBAR} bytes, at least {MIN_SIDEBARS}); "
+                    "merge some into the text",
                 )
                 return
 

@@ -58,3 +58,14 @@ def test_sidebars_beyond_the_limit_become_plain_text(
     book = load(folder)
     assert sum(len(c.sidebars) for c in book.chapters) == 60
     assert words(folder) > 0.9 * copies_for(SHIPPED, 100) * words(SHIPPED)
+
+
+def test_a_600_page_book_of_the_booklets_density_loads(tmp_path: Path) -> None:
+    """The sidebar limit grows with the text: 600 pages hold far more than 500 sidebars."""
+    folder = generate(SHIPPED, tmp_path / "m", 600)
+    book = load(folder)
+    sidebars = sum(len(c.sidebars) for c in book.chapters)
+    assert sidebars > 600
+    assert sidebars == copies_for(SHIPPED, 600) * sum(
+        len(c.sidebars) for c in load(SHIPPED).chapters
+    )

@@ -116,6 +116,18 @@ def test_print_pdf_keeps_tags_outline_and_embeds_every_font(dist: Path) -> None:
                 assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font
 
 
+def test_print_pdf_passes_pdfua_keeps_metadata_and_stays_small(dist: Path) -> None:
+    from pdfua import validate
+
+    screen, printed = dist / f"{SLUG}.pdf", dist / f"{SLUG}-print.pdf"
+    assert list(validate(str(printed)).findings) == []
+    a, b = PdfReader(screen), PdfReader(printed)
+    assert b.trailer["/Root"]["/Metadata"].get_data() == a.trailer["/Root"]["/Metadata"].get_data()
+    assert b.metadata == a.metadata
+    # The pages' streams are kept as they are; only the marks and bleed fills are added.
+    assert printed.stat().st_size <= screen.stat().st_size + 8_000
+
+
 def render(path: Path, index: int, scale: float = 2.0) -> tuple[Any, float, float, float]:
     """A page as an image, with a function from PDF points (trim origin) to pixels."""
     document = pdfium.PdfDocument(path)
