@@ -96,6 +96,9 @@ def layout(
     """Lay out a template of the book with stylesheets and a page size (default: the trim)."""
     from weasyprint import HTML
 
+    from .columns import install
+
+    install()  # column balancing that searches instead of stepping 1 px (WeasyPrint 70 only)
     source = render(template, book, **extra)
     from .fetch import refuse_attachments
 

@@ -68,10 +68,13 @@ def run_jobs(
     """Each job's result, in the order of `jobs`; the first error of a job is raised."""
     if len(jobs) <= 1 or not parallel():
         return [run_job(job, staging, renderers) for job in jobs]
-    # What every worker needs, made once here and shared by fork: WeasyPrint (0.5 s to import)
-    # and the font instances.
+    # What every worker needs, made once here and shared by fork: WeasyPrint (0.5 s to import),
+    # its column layout patched, and the font instances.
     import weasyprint  # noqa: F401
 
+    from .columns import install
+
+    install()
     static_faces()
 
     workers: dict[int, tuple[int, int]] = {}  # pid: (job index, read end of its pipe)
