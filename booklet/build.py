@@ -246,7 +246,7 @@ def build(
             raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
         outputs = [output for result in results for output in result.outputs]
         log = [f"weasyprint: {m}" for result in results for m in result.weasyprint]
-        warnings = [*book.warnings, *map(str, found), *log]
+        warnings = [*map(str, book.warnings), *map(str, found), *log]
         data = manifest(outputs, warnings, staging)
         names = [job.name for job in jobs]
         data["jobs"] = job_entries(zip(names, keys, results, strict=True), outputs)

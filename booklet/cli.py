@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from .deadline import BuildStopped, BuildTimeout, guard
 from .errors import SWAPPED, BuildError, ManuscriptError
@@ -18,41 +21,60 @@ from .errors import SWAPPED, BuildError, ManuscriptError
 DEFAULT_TIMEOUT = 600
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--manuscript",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("manuscript"),
-    show_default="manuscript/",
-    help="Folder holding book.yaml and the chapter files.",
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default="dist/",
-    help="Folder to write the publications and manifest.json into.",
-)
-@click.option("--only", multiple=True, help="Build only these outputs (repeatable).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help="Stop the build (keeping the previous outputs) if it runs longer than this.",
-)
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Fail (exit 1, nothing written) on manuscript warnings, e.g. a handout over one sheet.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Render every output again, even those whose inputs did not change.",
-)
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def manuscript_option(function: F) -> F:
+    return click.option(
+        "--manuscript",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("manuscript"),
+        show_default="manuscript/",
+        help="Folder holding book.yaml and the chapter files.",
+    )(function)
+
+
+def build_options(function: F) -> F:
+    """The options of a build, shared by `booklet build` and bare `booklet`."""
+    for option in reversed(
+        [
+            manuscript_option,
+            click.option(
+                "--out",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=Path("dist"),
+                show_default="dist/",
+                help="Folder to write the publications and manifest.json into.",
+            ),
+            click.option("--only", multiple=True, help="Build only these outputs (repeatable)."),
+            click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0, min_open=True),
+                default=DEFAULT_TIMEOUT,
+                show_default=True,
+                metavar="SECONDS",
+                help="Stop the build (keeping the previous outputs) if it runs longer than this.",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Fail (exit 1, nothing written) on manuscript warnings, e.g. a handout over one sheet.",
+            ),
+            click.option(
+                "--force",
+                is_flag=True,
+                help="Render every output again, even those whose inputs did not change.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@build_options
 @click.option(
     "--version",
     is_flag=True,
@@ -61,7 +83,28 @@ DEFAULT_TIMEOUT = 600
     callback=lambda ctx, _param, value: print_versions(ctx) if value else None,
     help="Show the versions of booklet and of the libraries that decide its output, and exit.",
 )
-def main(
+@click.pass_context
+def main(ctx: click.Context, /, **options: Any) -> None:
+    """Build the booklet's publications from a manuscript folder.
+
+    Without a command, `booklet` builds (as `booklet build`).
+    """
+    if ctx.invoked_subcommand is None:
+        run_build(**options)
+    elif any(ctx.get_parameter_source(name) != ParameterSource.DEFAULT for name in options):
+        raise click.UsageError(
+            f"put the options after the command: 'booklet {ctx.invoked_subcommand} --option …'"
+        )
+
+
+@main.command(context_settings=CONTEXT)
+@build_options
+def build(**options: Any) -> None:
+    """Build every publication (the default command)."""
+    run_build(**options)
+
+
+def run_build(
     manuscript: Path,
     out: Path,
     only: tuple[str, ...],
@@ -70,7 +113,6 @@ def main(
     strict: bool,
     force: bool,
 ) -> None:
-    """Build the booklet's publications from a manuscript folder."""
     from .build import RENDERERS, UnsafeOutput, build
 
     unknown = [name for name in only if name not in RENDERERS]
@@ -124,6 +166,58 @@ def print_versions(ctx: click.Context) -> None:
         f"HarfBuzz {harfbuzz})"
     )
     ctx.exit()
+
+
+@main.command(context_settings=CONTEXT)
+@manuscript_option
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: `path:line: error: …` lines; json: a list for editors; github: workflow commands.",
+)
+def check(manuscript: Path, style: str) -> None:
+    """Check the manuscript without building: every error at once.
+
+    Exit status 0 when there is no error, 1 when there are.
+    """
+    from .check import check as run_check
+    from .check import formatted
+
+    if not manuscript.is_dir():
+        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+    report = run_check(manuscript)
+    text = formatted(report, style)
+    if text:
+        # Text goes where a build prints its diagnostics; JSON and workflow commands to stdout.
+        click.echo(text, err=style == "text", nl=False)
+    sys.exit(1 if report.errors else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My booklet", show_default=True, help="The book's title.")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="The book's language, a tag like 'en', 'nl-BE' or 'fr'.",
+)
+def new(folder: Path, title: str, language: str) -> None:
+    """Create a starter manuscript in FOLDER (new, or empty)."""
+    from .starter import StarterError, create
+
+    try:
+        files = create(folder, title, language)
+    except StarterError as error:
+        raise click.UsageError(str(error)) from None
+    for path in files:
+        click.echo(f"created {path}")
+    click.echo(
+        f"next: booklet serve --manuscript {folder}   (or: booklet build --manuscript {folder})"
+    )
 
 
 def report_failure(error: BaseException, out: Path) -> int:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .model import Book
 
 MAX_FILE_BYTES = 20_000_000
+MAX_DATA_URL_BYTES = 2_000_000  # what WeasyPrint may decode from one data: URL
 _watchers: list[list[str]] = []
 
 

@@ -24,8 +24,11 @@ class Diagnostic:
 class ManuscriptError(Exception):
     """Raised once, after loading, with every problem found in the manuscript."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(
+        self, diagnostics: Iterable[Diagnostic], warnings: Iterable[Diagnostic] = ()
+    ) -> None:
         self.diagnostics = tuple(diagnostics)
+        self.warnings = tuple(warnings)  # found alongside, for `booklet check`
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
@@ -53,7 +56,16 @@ class Collector:
         if self.errors:
             # Files in the order they were read, then lines in order.
             order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in self.errors))}
-            raise ManuscriptError(sorted(self.errors, key=lambda d: (order[d.path], d.line)))
+            raise ManuscriptError(
+                sorted(self.errors, key=lambda d: (order[d.path], d.line)),
+                in_reading_order(self.warnings),
+            )
+
+
+def in_reading_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Files in the order they were read, then lines in order (as errors are reported)."""
+    order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in diagnostics))}
+    return sorted(diagnostics, key=lambda d: (order[d.path], d.line))
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

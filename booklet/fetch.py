@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .confine import (
+    MAX_DATA_URL_BYTES,
     MAX_FILE_BYTES,
     Refusal,
     Refused,
@@ -46,8 +47,6 @@ __all__ = [
     "refusals",
     "refuse_attachments",
 ]
-
-MAX_DATA_URL_BYTES = 2_000_000
 
 
 class BlockedURL(Refusal, FatalURLFetchingError):  # type: ignore[misc]

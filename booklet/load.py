@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from .confine import check_inside
-from .errors import Collector, Diagnostic, suggest
+from .errors import Collector, in_reading_order, suggest
 from .model import Book, Chapter, Image, Meta, Sidebar, Term
 from .parse import ChapterParser, make_markdown, slugify
 from .svg import check_svg
@@ -412,26 +412,45 @@ def chapter_files(
     return files
 
 
-def check_book_size(root: Path, files: list[Path], line: int, collector: Collector) -> int:
+def check_book_size(
+    root: Path, files: list[Path], listed: bool, line: int, collector: Collector
+) -> int:
     """Stop before parsing anything if the book is over the chapter count or total size limit.
 
-    Returns the chapters' total size in bytes."""
-    book = root / "book.yaml"
-    total = sum(path.stat().st_size for path in files)
+    Each is reported where it is broken: at the first chapter over the count (at the list in
+    book.yaml when the chapters are listed there), and at the chapter whose bytes take the
+    running total over the limit. Returns the chapters' total size in bytes.
+    """
     if len(files) > MAX_CHAPTERS:
-        collector.error(
-            book, line, f"the book has {len(files)} chapters; the limit is {MAX_CHAPTERS}"
-        )
-    elif total > MAX_BOOK_BYTES:
-        collector.error(
-            book,
-            line,
-            f"the chapters add up to {total:,} bytes; the limit for a book is {MAX_BOOK_BYTES:,}",
-        )
-    else:
-        return total
-    collector.raise_if_any()
-    raise AssertionError("unreachable")
+        if listed:
+            collector.error(
+                root / "book.yaml",
+                line,
+                f"the book lists {len(files)} chapters; the limit is {MAX_CHAPTERS}",
+            )
+        else:
+            collector.error(
+                files[MAX_CHAPTERS],
+                1,
+                f"this is chapter {MAX_CHAPTERS + 1} of {len(files)}; a book may have at most "
+                f"{MAX_CHAPTERS} chapters",
+            )
+        collector.raise_if_any()
+    total = 0
+    for path in files:
+        size = path.stat().st_size
+        if size > MAX_CHAPTER_BYTES:
+            continue  # reported as too big itself when it is read
+        total += size
+        if total > MAX_BOOK_BYTES:
+            collector.error(
+                path,
+                1,
+                f"this chapter ({size:,} bytes) takes the book to {total:,} bytes; the limit "
+                f"for all chapters is {MAX_BOOK_BYTES:,}. Shorten it or split the book",
+            )
+            collector.raise_if_any()
+    return sum(path.stat().st_size for path in files)
 
 
 def chapter_slug(path: Path) -> str:
@@ -452,7 +471,7 @@ def load(root: Path) -> Book:
         collector.error(
             root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files"
         )
-    size = check_book_size(root, files, meta_lines.get("chapters", 1), collector)
+    size = check_book_size(root, files, order is not None, meta_lines.get("chapters", 1), collector)
     slugs: dict[str, str] = {}
     for path in files:
         slug = chapter_slug(path)
@@ -525,14 +544,8 @@ def load(root: Path) -> Book:
         chapters=tuple(chapters),
         glossary=glossary,
         images=tuple(images.values()),
-        warnings=tuple(str(w) for w in in_reading_order(collector.warnings)),
+        warnings=tuple(in_reading_order(collector.warnings)),
     )
-
-
-def in_reading_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Files in the order they were read, then lines in order (as errors are reported)."""
-    order = {path: n for n, path in enumerate(dict.fromkeys(d.path for d in diagnostics))}
-    return sorted(diagnostics, key=lambda d: (order[d.path], d.line))
 
 
 def split_front_matter(

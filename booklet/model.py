@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Diagnostic
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -126,7 +128,7 @@ class Book:
     chapters: tuple[Chapter, ...]
     glossary: tuple[Term, ...]
     images: tuple[Image, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Diagnostic, ...] = field(default=())  # from loading (raw HTML shown as text)
 
     @property
     def handout_chapters(self) -> tuple[Chapter, ...]:

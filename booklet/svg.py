@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from .confine import MAX_DATA_URL_BYTES
+
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_ELEMENTS = 50_000
 FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler"}
@@ -25,12 +27,25 @@ def local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
+def too_long(url: str) -> str | None:
+    """The problem of a data: URL too large for the renderer to decode (caught here, so that it
+    is reported at the chapter showing the image rather than as a refusal while rendering)."""
+    if len(url) > MAX_DATA_URL_BYTES:
+        return (
+            f"holds a data: URL of {len(url):,} bytes; the limit is {MAX_DATA_URL_BYTES:,}. "
+            "Make the embedded picture smaller"
+        )
+    return None
+
+
 def css_problem(css: str) -> str | None:
     if "@import" in css.lower():
         return "imports a stylesheet (@import)"
     for match in CSS_URL.finditer(css):
         if not LOCAL_REF.match(match.group(1)):
             return f"refers to '{match.group(1)[:60]}' in its styles"
+        if too_long(match.group(1)):
+            return too_long(match.group(1))
     return None
 
 
@@ -62,6 +77,8 @@ def check_svg(data: bytes) -> str | None:
                 return f"has an event handler ({attr}=…); SVG images must be static pictures"
             if attr == "href" and not LOCAL_REF.match(value):
                 return f"refers to '{value[:60]}'{fix}"
+            if attr == "href" and too_long(value):
+                return too_long(value)
             if attr == "style" or "url(" in value:
                 problem = css_problem(value)
                 if problem:

@@ -2,7 +2,7 @@
 
 Each case is a tiny manuscript folder with `expected.txt` (the exact stderr), an optional
 `status.txt` (the exit status; default 1) and an optional `setup.txt` of things git cannot hold,
-made at run time: `symlink NAME -> TARGET`, `fifo NAME`, `big NAME BYTES`, `out FOLDER`.
+made at run time: `symlink NAME -> TARGET`, `fifo NAME`, `big NAME BYTES` (a chapter, a PNG, or an SVG holding one big data: URL), `out FOLDER`.
 `{outside}` stands for a folder of secrets next to the manuscript, `{manuscript}` for the case.
 Run `pytest --regen` (or BOOKLET_REGEN=1 pytest) to rewrite expected.txt, then review the diff.
 """
@@ -29,6 +29,10 @@ def big_file(path: Path, size: int) -> None:
         line = b"Words and more words to fill the chapter up.\n"
         body = line * ((size - len(head)) // len(line) + 1)
         path.write_bytes((head + body)[:size])
+    elif path.suffix == ".svg":  # one embedded picture as large as the file allows
+        head = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,'
+        tail = b'"/></svg>'
+        path.write_bytes(head + b"A" * (size - len(head) - len(tail)) + tail)
     else:
         path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (size - 8))
 

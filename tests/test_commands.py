@@ -1,0 +1,149 @@
+"""The subcommands: `booklet check` in each format (exact output, golden files in tests/check/),
+`booklet new` (a starter that builds with --strict), and options given in the wrong place."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, SAMPLE, run_cli
+
+from booklet.cli import main
+from booklet.load import load
+from booklet.sidebars import SCHEMAS
+
+CHECK = ROOT / "tests" / "check"
+BAD = ROOT / "tests" / "bad"
+CASES = {"sample": SAMPLE, "many-errors": BAD / "many-errors", "warned": CHECK / "warned"}
+STATUS = {"sample": 0, "many-errors": 1, "warned": 1}
+
+
+@pytest.mark.parametrize("style", ["text", "json", "github"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_output(case: str, style: str, regen: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # file names in json and github are relative to the working folder
+    result = CliRunner().invoke(
+        main, ["check", "--manuscript", str(CASES[case]), "--format", style]
+    )
+    assert result.exit_code == STATUS[case], result.output
+    # text goes to stderr (like a build's errors), json and workflow commands to stdout
+    output = result.stderr if style == "text" else result.stdout
+    assert (result.stdout if style == "text" else result.stderr) == ""
+    golden = CHECK / f"{case}.{style}.txt"
+    if regen or os.environ.get("BOOKLET_REGEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_check_json_is_a_list_of_diagnostics(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(
+        main, ["check", "--manuscript", str(CHECK / "warned"), "--format", "json"]
+    )
+    data = json.loads(result.stdout)
+    assert data["errors"] == 1 and data["warnings"] == 1
+    assert {d["severity"] for d in data["diagnostics"]} == {"error", "warning"}
+    assert data["diagnostics"][1] == {
+        "file": "tests/check/warned/01-one.md",
+        "line": 7,
+        "column": None,
+        "severity": "error",
+        "message": "quote needs field 'source' (fields: source, date)",
+    }
+
+
+def test_check_matches_the_build_on_the_bad_corpus() -> None:
+    """check reports exactly what a build reports, for every load-time case of the corpus."""
+    import tempfile
+
+    from test_bad_manuscripts import CASES as BAD_CASES
+    from test_bad_manuscripts import prepare
+
+    checked = 0
+    for case in BAD_CASES:
+        expected = (BAD / case / "expected.txt").read_text(encoding="utf-8")
+        if not expected.endswith("nothing was written\n") or (BAD / case / "setup.txt").exists():
+            continue  # render-time failures and cases that need files made at run time
+        with tempfile.TemporaryDirectory() as tmp:
+            folder, _, _ = prepare(case, Path(tmp))
+            result = CliRunner().invoke(main, ["check", "--manuscript", str(folder)])
+            errors = result.stderr.replace(str(folder), "{manuscript}").splitlines()[:-1]
+        assert result.exit_code == 1, case
+        assert errors == expected.splitlines()[:-1], case
+        checked += 1
+    assert checked >= 40
+
+
+def test_check_writes_nothing(tmp_path: Path) -> None:
+    before = sorted(p for p in SAMPLE.rglob("*"))
+    result = CliRunner().invoke(main, ["check", "--manuscript", str(SAMPLE)])
+    assert result.exit_code == 0
+    assert sorted(p for p in SAMPLE.rglob("*")) == before
+
+
+def test_options_before_a_command_are_refused() -> None:
+    result = CliRunner().invoke(main, ["--only", "pdf", "check"])
+    assert result.exit_code == 2
+    assert "put the options after the command: 'booklet check --option …'" in result.stderr
+
+
+def test_help_lists_the_commands() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "check", "new"):
+        assert f"\n  {command} " in result.stdout
+
+
+def test_new_refuses_a_folder_holding_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(main, ["new", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (
+        f"folder '{tmp_path}' is not empty (it holds 'notes.txt'); booklet new writes only "
+        "into a new or empty folder, so choose another" in result.stderr
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_new_refuses_a_bad_language(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "b"), "--language", "english!"])
+    assert result.exit_code == 2
+    assert "--language 'english!' is not a language tag like 'en' or 'nl-BE'" in result.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_new_then_build_strict(tmp_path: Path) -> None:
+    folder = tmp_path / "my-booklet"
+    (folder / ".git").mkdir(parents=True)  # a fresh repository is an empty folder
+    result = CliRunner().invoke(
+        main, ["new", str(folder), "--title", "Our Town", "--language", "nl"]
+    )
+    assert result.exit_code == 0, result.output
+    yaml_text = (folder / "book.yaml").read_text()
+    # every book.yaml key is there, explained in a comment (optional ones commented out)
+    from booklet.load import BOOK_KEYS
+
+    for key in BOOK_KEYS:
+        assert f"\n{key}:" in yaml_text or f"\n# {key}:" in yaml_text, key
+    book = load(folder)
+    assert book.meta.title == "Our Town" and book.meta.language == "nl"
+    kinds = {s.kind for c in book.chapters for s in c.sidebars}
+    assert kinds == set(SCHEMAS)
+    for chapter in book.chapters:  # each sidebar uses every field of its kind
+        for sidebar in chapter.sidebars:
+            assert {name for name, _ in sidebar.fields} == set(SCHEMAS[sidebar.kind].fields)
+    assert any(c.footnotes for c in book.chapters)
+    assert [i.path for i in book.images] == ["images/booklet.svg"]
+    assert [c.slug for c in book.handout_chapters] == ["classroom"]
+    html = "".join(b.html for c in book.chapters for b in c.blocks if hasattr(b, "html"))
+    assert 'href="#sidebars--every-kind-of-sidebar"' in html  # a link to another chapter
+    out = tmp_path / "dist"
+    built = run_cli("build", "--manuscript", folder, "--out", out, "--strict")
+    assert built.returncode == 0, built.stderr
+    assert "warning" not in built.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["warnings"] == []
+    assert {o["kind"] for o in manifest["outputs"]} >= {"pdf", "epub", "print", "handout"}
