@@ -28,7 +28,6 @@ LINE_MM = 7  # ruled line pitch under a discussion question (as in styles/handou
 ANSWER_LINES = 3  # lines under each question at least ...
 MAX_ANSWER_LINES = 9  # ... and at most, when the last page has room to spare
 PX_PER_MM = 96 / 25.4
-HEADER_GUESS_MM = 46  # header band and the space under it, before it is measured
 
 
 def short_link(url: str) -> str:
@@ -65,25 +64,96 @@ def overflow(book: Book, chapter: Chapter, paper: str, pages: int) -> Diagnostic
     )
 
 
-def handout(book: Book, chapter: Chapter, paper: str) -> Any:
+def handout(book: Book, chapter: Chapter, paper: str, in_place: bool = True) -> Any:
     """One chapter laid out as a handout on one paper (a WeasyPrint Document).
 
-    A first layout reserves a guessed height for the header band and rules three lines under each
-    question. It gives the band's real height and the room left under the questions; the final
-    layout reserves exactly the band and rules as many lines as fit (fewer if that runs to more
-    pages than the first layout).
+    The header band is measured first, on a page that holds nothing else (a tenth of a full
+    layout). The handout is then laid out with exactly that band and three ruled lines under each
+    question, which tells how much room is left under the questions. If each page's questions
+    can share their page's room, the ruled boxes are made taller where they are (`grow_lines`):
+    the layout stays the one made. Only when the questions would have to move to the last page to
+    get more lines is the handout laid out again (`in_place=False` always lays out again).
     """
-    first = handout_layout(book, chapter, paper, ANSWER_LINES, HEADER_GUESS_MM)
-    header = header_height(first.pages[0]) / PX_PER_MM
-    # A taller band than guessed pushes everything down; a shorter one is not counted on.
-    room = room_per_question(first) / PX_PER_MM + min(0.0, HEADER_GUESS_MM - header)
-    lines = max(ANSWER_LINES, min(MAX_ANSWER_LINES, ANSWER_LINES + math.floor(room / LINE_MM)))
+    header = header_height(header_only(book, chapter, paper).pages[0]) / PX_PER_MM
+    first = handout_layout(book, chapter, paper, ANSWER_LINES, header)
+    stay, gather = room_per_question(first)
+    lines = answer_lines(max(stay, gather) / PX_PER_MM)
+    if lines == ANSWER_LINES:
+        return first
+    if in_place and answer_lines(stay / PX_PER_MM) == lines:
+        return grow_lines(first, (lines - ANSWER_LINES) * LINE_MM * PX_PER_MM)
     # Room is an estimate (columns rebalance, questions move whole): step down if it overflows.
     for tried in dict.fromkeys((lines, (lines + ANSWER_LINES) // 2, ANSWER_LINES)):
         final = handout_layout(book, chapter, paper, tried, header)
         if len(final.pages) <= len(first.pages):
             break
     return final
+
+
+def answer_lines(room_mm: float) -> int:
+    """Ruled lines under each question when each may grow by `room_mm`."""
+    return max(ANSWER_LINES, min(MAX_ANSWER_LINES, ANSWER_LINES + math.floor(room_mm / LINE_MM)))
+
+
+def header_only(book: Book, chapter: Chapter, paper: str) -> Any:
+    """The handout's first page with its header band and nothing else (to measure the band)."""
+    empty = replace(chapter, blocks=(), footnotes=())
+    return layout(
+        book,
+        HANDOUT_STYLES,
+        "handout.html",
+        size=PAPER_SIZES[paper],
+        chapter=empty,
+        body=empty,
+        questions=(),
+        paper=paper,
+        short_link="",
+        qr="",
+        answer_height=f"{ANSWER_LINES * LINE_MM + 1}mm",
+        header_space="0mm",
+    )
+
+
+def grow_lines(document: Any, extra: float) -> Any:
+    """The laid-out handout with every ruled box `extra` CSS px taller, in place.
+
+    Each page's questions fit its room (`room_per_question`), so nothing moves to another page:
+    a new layout with taller boxes would put every box where this one does, only lower by the
+    growth above it (tests/test_handouts.py compares the bytes). The boxes below a taller box
+    move down, the boxes around it grow, and the pages' backgrounds, links and anchors are
+    worked out again from the moved boxes.
+    """
+    from weasyprint.document import Page
+    from weasyprint.layout.background import layout_backgrounds
+
+    for page in document.pages:
+        targets = {id(box) for box in with_class(page, "answer-lines")}
+        if targets:
+            grow(page._page_box.children[0], targets, extra)
+            layout_backgrounds(page._page_box, no_images)
+    document.pages[:] = [Page(page._page_box) for page in document.pages]
+    return document
+
+
+def grow(box: Any, targets: set[int], extra: float) -> float:
+    """Make the `targets` inside `box` `extra` taller; how much taller `box` became."""
+    if id(box) in targets:
+        box.height += extra
+        return extra
+    total = 0.0
+    for child in getattr(box, "children", ()):
+        if total and child.is_in_normal_flow():
+            child.translate(dy=total)
+        if child.is_in_normal_flow():
+            total += grow(child, targets, extra)
+    if total and not isinstance(box.height, str):
+        box.height += total
+    return total
+
+
+def no_images(**_: Any) -> Any:
+    """Backgrounds of a handout are colours and gradients; an image would need a new layout."""
+    raise ValueError("handout backgrounds with images cannot be laid out again in place")
 
 
 def handout_layout(
@@ -123,12 +193,12 @@ def header_height(page: Any) -> float:
     return max((box.margin_height() for box in with_class(page, "handout-header")), default=0.0)
 
 
-def room_per_question(document: Any) -> float:
+def room_per_question(document: Any) -> tuple[float, float]:
     """CSS px each question's ruled space can grow by and the handout still end on its last page.
 
     Questions do not split. Either each stays on its page, so the room under the last question of
-    every page is shared by that page's questions; or the questions of earlier pages move whole
-    to the last page and all share what is left there. The larger of the two.
+    every page is shared by that page's questions (the first value); or the questions of earlier
+    pages move whole to the last page and all share what is left there (the second).
     """
     pages = []  # (questions on the page, room under them)
     for page in document.pages:
@@ -147,12 +217,12 @@ def room_per_question(document: Any) -> float:
             )
             pages.append((items, max(0.0, float(foot - end))))
     if not pages:
-        return 0.0
+        return 0.0, 0.0
     stay = min(room / len(items) for items, room in pages)
     moved = float(sum(item.margin_height() for items, _ in pages[:-1] for item in items))
     total = sum(len(items) for items, _ in pages)
     gather = max(0.0, pages[-1][1] - moved) / total
-    return max(stay, gather)
+    return stay, gather
 
 
 def blank_page(book: Book, paper: str) -> Any:
