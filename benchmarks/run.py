@@ -20,10 +20,12 @@ import math
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -147,6 +149,21 @@ class Bench:
                     "our rebuild, one chapter edited",
                     self.ours(manuscript, out, cache=cache),
                 )
+            if edits:
+                self.record(
+                    f"{name}/check",
+                    "booklet check (validate, no layout)",
+                    measure(
+                        [
+                            sys.executable,
+                            str(PROJECT / "build.py"),
+                            "check",
+                            "--manuscript",
+                            str(manuscript),
+                        ],
+                        env=self.env,
+                    ),
+                )
             if len(self.renderers) > 1:
                 only = self.work / f"{name}-pdf"
                 shutil.rmtree(only, ignore_errors=True)
@@ -174,6 +191,77 @@ class Bench:
             self.record(
                 f"{name}/pandoc-epub", "Pandoc -> EPUB", self.pandoc_run(source, epub, manuscript)
             )
+
+    def serve_latency(self, name: str, manuscript: Path, edits: int) -> None:
+        """`booklet serve`: from saving a chapter to its new text served by the warm process.
+
+        Timed from the write (an atomic rename, as editors save) until the event stream
+        announces the new build and the chapter's page, fetched then, holds the new sentence;
+        a browser's reload after the event adds its own few tens of milliseconds.
+        """
+        import http.client
+        import re
+
+        from benchmarks.generate import chapters
+        from booklet.load import chapter_slug
+
+        command = [sys.executable, str(PROJECT / "build.py"), "serve", "--manuscript"]
+        server = subprocess.Popen(
+            [*command, str(manuscript), "--port", "0"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=self.env,
+        )
+        try:
+            assert server.stderr is not None
+            port = 0
+            for line in server.stderr:
+                match = re.match(r"serving http://127\.0\.0\.1:(\d+)/", line)
+                if match:
+                    port = int(match.group(1))
+                    break
+            if not port:
+                raise SystemExit("booklet serve did not start")
+            threading.Thread(target=server.stderr.read, daemon=True).start()  # drain
+            events = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            events.request("GET", "/__booklet/events")
+            stream = events.getresponse()
+
+            def next_build() -> int:
+                while True:
+                    line = stream.fp.readline().decode()
+                    if line.startswith("data: "):
+                        state = json.loads(line[6:])
+                        if not state["errors"]:
+                            return int(state["build"])
+
+            build = next_build()
+            chapter = chapters(manuscript)[EDITED_CHAPTER - 1]
+            page = f"/{chapter_slug(chapter)}.html"
+            for run in range(edits):
+                sentence = f"A sentence added in the preview, number {run + 1}."
+                text = chapter.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{sentence}\n"
+                temporary = chapter.with_name(f".{chapter.name}.swp")
+                temporary.write_text(text, encoding="utf-8")
+                started = time.perf_counter()
+                os.replace(temporary, chapter)
+                while (now := next_build()) == build:
+                    pass
+                build = now
+                fetch = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                fetch.request("GET", page)
+                body = fetch.getresponse().read().decode()
+                wall = time.perf_counter() - started
+                if sentence not in body:
+                    raise SystemExit(f"the edit is not in {page} after the reload event")
+                self.record(
+                    f"{name}/serve-edit", "booklet serve: edit → page served", Sample(wall, 0, 0)
+                )
+                time.sleep(0.5)  # a writer's pause, so that edits do not coalesce
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
 
     def profile(self, name: str, manuscript: Path) -> Path:
         """A pyinstrument profile of a cold build, in one process (BOOKLET_PARALLEL=0)."""
@@ -284,6 +372,15 @@ def targets(bench: Bench) -> list[Target]:
             "{:.0%}",
         ),
         ("time ∝ pages^k, k ≤ 1.05 (150 → 500 pages)", growth(bench), 1.05, "k = {:.2f}"),
+        ("booklet check ≤ 15% of full", ratio(bench, "booklet/check", full), 0.15, "{:.1%}"),
+        (
+            "serve: edit → page ≤ 1 s (booklet)",
+            bench.cases["booklet/serve-edit"].median("wall")
+            if "booklet/serve-edit" in bench.cases
+            else None,
+            1.0,
+            "{:.2f} s",
+        ),
         ("peak memory < 1 GB (500 pages)", peak, 1024, "{:.0f} MB"),
     ]
     return [
@@ -307,7 +404,7 @@ def table(bench: Bench) -> str:
         elif case.id.endswith("/epub"):
             value = ratio(bench, case.id, f"{manuscript}/pandoc-epub")
             note = f"{value:.2f}× Pandoc EPUB" if value else ""
-        elif case.id.endswith(("/unchanged", "/edited")):
+        elif case.id.endswith(("/unchanged", "/edited", "/check", "/serve-edit")):
             value = ratio(bench, case.id, f"{manuscript}/full")
             note = f"{value:.1%} of full build" if value else ""
         pages = str(case.pages) if case.pages else ""
@@ -367,6 +464,7 @@ def main() -> None:
         bench.warm_up(booklet)
         for name, folder in manuscripts.items():
             bench.compare(name, folder, runs, edits=name == "booklet")
+        bench.serve_latency("booklet", booklet, max(3, runs))
         profiles = (
             [str(bench.profile(name, folder)) for name, folder in manuscripts.items()]
             if args.profile

@@ -6,6 +6,8 @@ on stderr and the previous outputs untouched.
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -218,6 +220,42 @@ def new(folder: Path, title: str, language: str) -> None:
     click.echo(
         f"next: booklet serve --manuscript {folder}   (or: booklet build --manuscript {folder})"
     )
+
+
+@main.command(context_settings=CONTEXT)
+@manuscript_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but this computer's own (127.0.0.1, ::1) warns.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
+    """Preview the web edition, rebuilt and reloaded on every save (Ctrl-C stops)."""
+    from .serve import run, web_renderer
+
+    if not manuscript.is_dir():
+        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+    try:
+        status = run(manuscript, web_renderer(), host, port, open_browser)
+    except OSError as error:
+        if error.errno is None or error.filename:
+            raise
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    # Everything is stopped and removed: leave without tearing the interpreter down object by
+    # object (seconds on a busy machine, with WeasyPrint and the fonts loaded).
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def report_failure(error: BaseException, out: Path) -> int:
