@@ -19,6 +19,7 @@ import html
 import json
 import os
 import pickle
+import re
 import selectors
 import shutil
 import signal
@@ -523,6 +524,28 @@ LIVE_CSS = """\
 """
 
 
+CSP_META = re.compile(
+    rb'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.I
+)
+
+
+def allow_live(page: bytes) -> bytes:
+    """The page's Content-Security-Policy, widened by what the live script needs: itself and its
+    event stream from this server (a second policy could only narrow the first)."""
+
+    def widen(match: re.Match[bytes]) -> bytes:
+        policy = html.unescape(match.group(2).decode())  # templates escape its quotes
+        kept = [
+            d.strip()
+            for d in policy.split(";")
+            if d.strip() and not d.strip().startswith(("script-src", "connect-src"))
+        ]
+        widened = "; ".join([*kept, "script-src 'self'", "connect-src 'self'"])
+        return match.group(1) + html.escape(widened).encode() + match.group(3)
+
+    return CSP_META.sub(widen, page, count=1)
+
+
 def live_tags(build: int) -> bytes:
     return (
         f'<link rel="stylesheet" href="{LIVE}live.css">'
@@ -603,6 +626,7 @@ class Handler(BaseHTTPRequestHandler):
         media_type = MEDIA_TYPES.get(file.suffix.lower(), "application/octet-stream")
         if file.suffix.lower() == ".html":
             tags = live_tags(state.build)
+            data = allow_live(data)
             data = (
                 data.replace(b"</body>", tags + b"</body>", 1)
                 if b"</body>" in data

@@ -183,14 +183,14 @@ def test_edit_break_fix_in_the_browser(server: Server, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     chapter = server.manuscript / "01-welcome.md"
     page.goto(server.url("/"))
-    page.wait_for_function("document.querySelector('#booklet-live-pdf') !== null")
+    page.locator("#booklet-live-pdf").wait_for()  # the live script runs under the page's CSP
     # Find the welcome chapter's page through the site's own links.
     href = page.evaluate(
         "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
         ".find(h => h && h.includes('welcome'))"
     )
     page.goto(server.url("/" + href))
-    page.wait_for_function("document.querySelector('#booklet-live-pdf') !== null")
+    page.locator("#booklet-live-pdf").wait_for()
     page.evaluate("window.notReloadedByHand = true")
     builds = read_log(server).count("built in")
 
@@ -224,9 +224,7 @@ def test_edit_break_fix_in_the_browser(server: Server, browser: object) -> None:
 
     # 4. The PDF link: built in the background, its status on the page.
     pdf = page.locator("#booklet-live-pdf")
-    page.wait_for_function(
-        "document.querySelector('#booklet-live-pdf').dataset.status === 'ready'", timeout=120_000
-    )
+    page.locator("#booklet-live-pdf[data-status=ready]").wait_for(timeout=120_000)
     assert pdf.inner_text() == "PDF: ready"
     status, body = get(server.port, "/__booklet/pdf")
     assert status == 200 and body.startswith(b"%PDF-")
