@@ -374,7 +374,8 @@ class Preview:
     def failed(self, lines: list[str]) -> bool:
         for line in lines:
             self.say(line)
-        self.say(f"{len(lines)} error(s); the preview shows the last good build")
+        shown = "the last good build" if self.state.site else "an error page until they are fixed"
+        self.say(f"{len(lines)} error(s); the preview shows {shown}")
         self.publish(errors=lines)
         return True
 
@@ -403,19 +404,26 @@ class Preview:
                 self.say(f"error: the PDF failed: {detail}")
 
     def watch(self) -> None:
-        """Thread: every batch of changes to source files wakes the builder."""
+        """Thread: every batch of changes to source files wakes the builder.
+
+        The first (empty) batch comes once the watcher is in place: it wakes the builder too, so
+        that a change made while the watcher was starting is built (the digest skips the rest).
+        """
         import watchfiles
 
-        for _ in watchfiles.watch(
+        started = False
+        for changes in watchfiles.watch(
             *self.roots,
             watch_filter=lambda change, path: is_source(path),
             step=QUIET_MS,
             debounce=1600,
             stop_event=self.stopping,
-            rust_timeout=200,
-            yield_on_timeout=False,
+            rust_timeout=500,
+            yield_on_timeout=True,
         ):
-            self.pending.set()
+            if changes or not started:
+                started = True
+                self.pending.set()
 
     def builder(self) -> None:
         """Thread: one build at a time; changes during a build make exactly one more."""
@@ -429,8 +437,12 @@ class Preview:
                 self.say("".join(traceback.format_exception(exc)).rstrip())
 
     def start(self) -> None:
+        """Watch, build once, then follow changes (and the PDF worker's results)."""
+        watcher = threading.Thread(target=self.watch, name="watch", daemon=True)
+        watcher.start()
+        self.threads.append(watcher)
         self.rebuild()
-        targets: list[Callable[[], None]] = [self.watch, self.builder]
+        targets: list[Callable[[], None]] = [self.builder]
         if self.pdf_worker:
             targets.append(self.follow_pdf)
         for target in targets:
