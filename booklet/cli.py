@@ -245,7 +245,11 @@ def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
     if not manuscript.is_dir():
         raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
     try:
-        status = run(manuscript, web_renderer(), host, port, open_browser)
+        renderer = web_renderer()
+    except LookupError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        status = run(manuscript, renderer, host, port, open_browser)
     except OSError as error:
         if error.errno is None or error.filename:
             raise

@@ -719,9 +719,16 @@ def make_server(preview: Preview, host: str, port: int) -> Server:
 
 
 def web_renderer() -> Renderer:
-    """The web edition's renderer, without the download page's files (none are built here)."""
-    from .render_web import write_edition
+    """The web edition's renderer, without the download page's files (none are built here).
 
+    Raises LookupError when this engine has no web edition (`render_web`).
+    """
+    try:
+        from .render_web import write_edition
+    except ModuleNotFoundError as error:
+        if error.name != f"{__package__}.render_web":
+            raise
+        raise LookupError("this version of booklet has no web edition to preview") from None
     renderer: Renderer = write_edition
     return renderer
 

@@ -67,11 +67,12 @@ def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    pytest.importorskip("booklet.render_web")  # the web edition (issue #11) it serves
     manuscript = tmp_path_factory.mktemp("serve") / "my-booklet"
     create(manuscript, "Live Preview", "en")
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--manuscript", str(manuscript)]
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--manuscript", str(manuscript)]
-        + ["--port", "0"],
+        [*command, "--port", "0"],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
