@@ -42,6 +42,7 @@ PACKAGES = (
     "markdown-it-py",
     "mdit-py-plugins",
     "segno",
+    "pillow",
     "fontpkg-literata",
     "fontpkg-source-sans-3",
 )

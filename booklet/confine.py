@@ -51,11 +51,13 @@ def refusals() -> Iterator[list[str]]:
 
 
 def book_roots(book: Book) -> tuple[Path, ...]:
-    """The folders any output may read from: the manuscript, templates, styles and fonts."""
+    """The folders any output may read from: the manuscript, templates, styles, fonts, and the
+    images made from the manuscript's."""
     from .fonts import font_dirs
+    from .images import cache_dir
     from .resources import STYLES, TEMPLATES
 
-    return (book.root, TEMPLATES, STYLES, *font_dirs())
+    return (book.root, TEMPLATES, STYLES, *font_dirs(), cache_dir())
 
 
 def check_inside(path: Path | str, roots: Iterable[Path]) -> bool:

@@ -60,23 +60,27 @@ def location(path: Path, weight: int, optical_size: float) -> dict[str, float]:
 
 
 @cache
-def cache_dir() -> Path:
-    """Where static instances are kept: $BOOKLET_CACHE, else the user's cache folder.
-
-    A folder that cannot be written falls back to a temporary one for this process.
-    """
+def cache_folder(name: str) -> Path:
+    """A folder for made files (font instances, resized images): $BOOKLET_CACHE/<name>, else
+    the user's cache folder. One that cannot be written falls back to a temporary one for this
+    process."""
     try:
         base = os.environ.get("BOOKLET_CACHE") or os.path.join(
             os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "booklet"
         )
-        folder = Path(base) / "fonts"
+        folder = Path(base) / name
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder):
             pass  # writable
     except (OSError, RuntimeError):  # RuntimeError: no home folder
-        folder = Path(tempfile.mkdtemp(prefix="booklet-fonts-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"booklet-{name}-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder.resolve()
+
+
+def cache_dir() -> Path:
+    """Where static instances are kept."""
+    return cache_folder("fonts")
 
 
 @cache

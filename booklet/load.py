@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -507,7 +508,9 @@ def load(root: Path) -> Book:
         for src, line in parsed.images:
             image = check_image(root, path, src, line, collector)
             if image:
-                images[image.path] = image
+                seen = images.get(image.path, image)
+                where = (collector.where(path), line)
+                images[image.path] = dataclasses.replace(image, uses=(*seen.uses, where))
         title = str(front.get("title", "")).strip()
         chapters.append(
             Chapter(

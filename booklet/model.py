@@ -82,8 +82,9 @@ class Image:
 
     path: str
     media_type: str
-    width: int
+    width: int  # pixels of the file as stored (before its EXIF orientation is applied)
     height: int
+    uses: tuple[tuple[str, int], ...] = ()  # (manuscript file, line) where the image is shown
 
 
 @dataclass(frozen=True)

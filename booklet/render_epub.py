@@ -20,7 +20,7 @@ from lxml import etree
 
 from . import __version__, render_html
 from .epub_fonts import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
-from .model import Book
+from .model import Book, Image
 from .render_pdf import Output, screen_document
 from .resources import STYLES
 
@@ -284,11 +284,13 @@ def cover_image(book: Book) -> bytes:
     return out.getvalue()
 
 
-def image_bytes(book: Book, path: str) -> bytes:
-    """A manuscript image, read under the same confinement rule as every other read."""
-    from .confine import book_roots, read_confined
+def image_bytes(book: Book, image: Image) -> bytes:
+    """A manuscript image as the e-book holds it: re-encoded and sized for screens (SVG as is)."""
+    from .images import EPUB, read_original, version
 
-    return read_confined(book.root / path, book_roots(book))
+    if image.media_type == "image/svg+xml":
+        return read_original(book, image)
+    return version(book, image, EPUB).path.read_bytes()
 
 
 # -- packaging -------------------------------------------------------------------------------
@@ -474,7 +476,7 @@ def package(
                 uid=f"image-{n}",
                 file_name=image.path,
                 media_type=image.media_type,
-                content=image_bytes(book, image.path),
+                content=image_bytes(book, image),
             )
         )
     if fonts:  # Apple Books uses embedded fonts only when asked to

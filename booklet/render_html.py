@@ -66,6 +66,14 @@ def local_links(html: str) -> Markup:
     return Markup(IN_PAGE_LINK.sub(replace, html))
 
 
+@pass_context
+def media_images(context: Context, html: str, medium: str) -> Markup:
+    """Point the book's images at their version for a medium (`images.for_medium`)."""
+    from .images import for_medium
+
+    return Markup(for_medium(context["book"], str(html), "epub" if medium == "epub" else "pdf"))
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -79,6 +87,7 @@ def environment() -> Environment:
     env.filters["epub_links"] = epub_links
     env.filters["glossary_id"] = glossary_id
     env.filters["local_links"] = local_links
+    env.filters["media_images"] = media_images
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,14 +116,82 @@ def boxes(box: Any) -> Iterator[Any]:
         yield from boxes(child)
 
 
-def write(document: Any, path: Path | None, book: Book) -> bytes | None:
-    """Write a tagged PDF/UA-1 file (or return its bytes when `path` is None)."""
-    return document.write_pdf(  # type: ignore[no-any-return]
-        path,
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=book.meta.identifier.encode(),
-        uncompressed_pdf=False,
-    )
+def placements(document: Any) -> list[tuple[Any, list[Any]]]:
+    """Each raster image the document draws, with the boxes (CSS px sizes) that draw it."""
+    from weasyprint.images import RasterImage
+
+    found: dict[int, tuple[Any, list[Any]]] = {}
+    for page in document.pages:
+        for box in boxes(page._page_box):
+            image = getattr(box, "replacement", None)
+            if isinstance(image, RasterImage):
+                found.setdefault(id(image), (image, []))[1].append(box)
+    return list(found.values())
+
+
+def image_file(box: Any) -> Path | None:
+    """The image file an `<img>` box was loaded from (a version in the image cache), if any."""
+    from urllib.parse import unquote, urlsplit
+
+    from .images import cache_dir
+
+    src = box.element.get("src", "") if box.element is not None else ""
+    parts = urlsplit(src)
+    path = Path(unquote(parts.path))
+    return path if parts.scheme == "file" and path.parent == cache_dir() else None
+
+
+def screen_images(document: Any) -> list[tuple[Any, Any]]:
+    """(box, replacement) for every image drawn finer than the screen's ppi at its placed size.
+
+    The replacement is the image resampled to `images.SCREEN_PPI` at its largest placement.
+    """
+    from weasyprint.images import RasterImage
+
+    from .images import SCREEN_PPI, downsampled, from_cache
+
+    swaps = []
+    for image, placed in placements(document):
+        path = image_file(placed[0])
+        if path is None:
+            continue
+        width = max(math.ceil(box.width / 96 * SCREEN_PPI) for box in placed)
+        height = max(math.ceil(box.height / 96 * SCREEN_PPI) for box in placed)
+        smaller = downsampled(from_cache(path), width, height)
+        if smaller.path == path:
+            continue
+        from PIL import Image as PILImage
+
+        data = smaller.path.read_bytes()
+        replacement = RasterImage(
+            PILImage.open(smaller.path), f"{image.id}-screen", data, str(smaller.path)
+        )
+        swaps += [(box, replacement) for box in placed]
+    return swaps
+
+
+def write(
+    document: Any, path: Path | None, book: Book, full_resolution: bool = False
+) -> bytes | None:
+    """Write a tagged PDF/UA-1 file (or return its bytes when `path` is None).
+
+    Images are written at `images.SCREEN_PPI` for their placed size, unless `full_resolution`
+    (the print PDF): the layout is shared, only the image streams differ.
+    """
+    swaps = [] if full_resolution else screen_images(document)
+    originals = [(box, box.replacement) for box, _ in swaps]
+    for box, replacement in swaps:
+        box.replacement = replacement
+    try:
+        return document.write_pdf(  # type: ignore[no-any-return]
+            path,
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=book.meta.identifier.encode(),
+            uncompressed_pdf=False,
+        )
+    finally:
+        for box, original in originals:
+            box.replacement = original
 
 
 SCREEN_STYLES = ["book.css", "sidebars.css", "pdf.css"]
@@ -138,6 +207,18 @@ def screen_document(book: Book) -> Any:
 def screen_pdf(book: Book) -> bytes:
     """The screen PDF's bytes, written once per process (the print and imposed PDFs reuse them)."""
     data = write(screen_document(book), None, book)
+    assert data is not None
+    return data
+
+
+@cache
+def full_resolution_pdf(book: Book) -> bytes:
+    """The screen PDF's layout written with every image at full resolution (for the print PDF);
+    the screen PDF's bytes themselves when it has no downsampled image."""
+    document = screen_document(book)
+    if not screen_images(document):
+        return screen_pdf(book)
+    data = write(document, None, book, full_resolution=True)
     assert data is not None
     return data
 

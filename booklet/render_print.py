@@ -19,7 +19,7 @@ from typing import Any
 from pikepdf import Array, Dictionary, Name, ObjectStreamMode, Pdf, Stream, String
 
 from .model import Book
-from .render_pdf import Output, boxes, screen_document, screen_pdf
+from .render_pdf import Output, boxes, full_resolution_pdf, screen_document, screen_pdf
 
 MM = 72 / 25.4
 PX = 0.75  # CSS px to PDF pt
@@ -47,7 +47,7 @@ class Fill:
 def render(book: Book, out_dir: Path) -> list[Output]:
     """`<slug>-print.pdf`: the trim size with bleed and crop marks."""
     path = out_dir / f"{book.meta.slug}-print.pdf"
-    pages = write_print(screen_pdf(book), edge_fills(screen_document(book)), path)
+    pages = write_print(full_resolution_pdf(book), edge_fills(screen_document(book)), path)
     return [Output("print", path, pages, book.meta.trim)]
 
 

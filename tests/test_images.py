@@ -1,0 +1,161 @@
+"""The image pipeline on a manuscript of generated photos: sizes per medium, no metadata, upright."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import photo_manuscript as generate
+import pytest
+from conftest import ROOT
+from PIL import Image
+
+from booklet import images
+
+# Budgets from the generated images (a 5.8 MB phone photo): the screen PDF and each handout must
+# stay near what the downsampled pictures weigh, not carry the photo.
+SCREEN_BUDGET = 400_000
+HANDOUT_BUDGET = 300_000
+EPUB_BUDGET = 600_000
+MARKERS = (
+    generate.MAKE.encode(),  # camera make
+    b"Exif\x00\x00",  # an EXIF block
+    b"http://ns.adobe.com/xap/1.0/",  # XMP
+    b"Photoshop 3.0",  # IPTC
+    b"Someone at a school",  # a PNG text chunk
+)
+
+
+def build(manuscript: Path, out: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BOOKLET_CACHE": str(cache)}
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--manuscript",
+            str(manuscript),
+            "--out",
+            str(out),
+            *list(args),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("photos")
+    manuscript = generate.make(base / "manuscript")
+    originals = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in manuscript.rglob("*")
+        if p.is_file()
+    }
+    result = build(manuscript, base / "dist", base / "cache")
+    assert result.returncode == 0, result.stderr
+    after = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in manuscript.rglob("*")
+        if p.is_file()
+    }
+    assert after == originals  # the manuscript's files are never changed
+    return {"manuscript": manuscript, "dist": base / "dist", "cache": base / "cache"}
+
+
+def image_list(pdf: Path) -> list[dict[str, str]]:
+    """`pdfimages -list`: every image drawn, with its pixels and its ppi where it is placed."""
+    lines = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    names = lines[0].split()
+    return [dict(zip(names, line.split(), strict=False)) for line in lines[2:]]
+
+
+def outputs(dist: Path) -> list[Path]:
+    manifest = json.loads((dist / "manifest.json").read_text())
+    return [dist / o["path"] for o in manifest["outputs"]]
+
+
+def test_screen_pdf_and_handouts_are_downsampled(photos: dict[str, Path]) -> None:
+    dist = photos["dist"]
+    screen = dist / "photo-test.pdf"
+    handouts = [dist / "handouts" / "photographs-A4.pdf", dist / "handouts-A4.pdf"]
+    assert screen.stat().st_size < SCREEN_BUDGET
+    for handout in handouts:
+        assert handout.stat().st_size < HANDOUT_BUDGET
+    for pdf in [screen, *handouts]:
+        found = image_list(pdf)
+        assert found
+        for image in found:
+            assert int(image["x-ppi"]) <= 201 and int(image["y-ppi"]) <= 201, (pdf.name, image)
+    photo = next(i for i in image_list(screen) if i["page"] == "6")
+    assert (int(photo["width"]), int(photo["height"])) == (744, 993)  # upright, 200 ppi
+
+
+def test_print_pdf_keeps_full_resolution(photos: dict[str, Path]) -> None:
+    found = image_list(photos["dist"] / "photo-test-print.pdf")
+    photo = max(found, key=lambda i: int(i["width"]) * int(i["height"]))
+    assert (photo["width"], photo["height"]) == ("3000", "4000")  # upright, every pixel
+    assert int(photo["x-ppi"]) >= 300
+    # The same pages as the screen PDF: one layout, two image settings.
+    screen = image_list(photos["dist"] / "photo-test.pdf")
+    assert [i["page"] for i in found] == [i["page"] for i in screen]
+
+
+def test_no_output_carries_image_metadata(photos: dict[str, Path]) -> None:
+    for path in outputs(photos["dist"]):
+        members = [path.read_bytes()]
+        if path.suffix == ".epub":
+            with zipfile.ZipFile(path) as epub:
+                members = [epub.read(name) for name in epub.namelist()]
+        for data in members:
+            for marker in MARKERS:
+                assert marker not in data, (path.name, marker)
+    # ... while the originals had them
+    phone = (photos["manuscript"] / "images" / "phone.jpg").read_bytes()
+    assert generate.MAKE.encode() in phone and b"Exif\x00\x00" in phone
+
+
+def test_epub_images_upright_srgb_and_small(photos: dict[str, Path]) -> None:
+    epub_path = photos["dist"] / "photo-test.epub"
+    assert epub_path.stat().st_size < EPUB_BUDGET
+    with zipfile.ZipFile(epub_path) as epub:
+        phone = Image.open(io.BytesIO(epub.read("EPUB/images/phone.jpg")))
+        cmyk = Image.open(io.BytesIO(epub.read("EPUB/images/archive-cmyk.jpg")))
+        disc = Image.open(io.BytesIO(epub.read("EPUB/images/disc.png")))
+        chapter = epub.read("EPUB/photographs.xhtml").decode()
+    assert phone.mode == "RGB" and phone.height > phone.width  # portrait in its pixels
+    assert phone.width * phone.height <= 4_000_000
+    assert max(phone.size) == images.EPUB_LONG_SIDE
+    assert "exif" not in phone.info and "icc_profile" not in phone.info
+    red, green, blue = phone.getpixel((phone.width // 2, 10))
+    assert red > 180 and green < 80 and blue < 80  # the red edge is at the top
+    assert cmyk.mode == "RGB"
+    cyan, yellow = cmyk.getpixel((300, 450)), cmyk.getpixel((900, 450))
+    assert cyan[0] < 60 and cyan[1] > 200 and cyan[2] > 200, cyan
+    assert yellow[0] > 200 and yellow[1] > 200 and yellow[2] < 60, yellow
+    assert disc.format == "PNG" and disc.mode == "RGBA"  # lossless, transparency kept
+    assert disc.getpixel((0, 0))[3] == 0 and disc.getpixel((300, 200))[3] == 255
+    assert f'<img width="{phone.width}" height="{phone.height}" src="images/phone.jpg"' in chapter
+
+
+def test_versions_are_cached_and_reproducible(photos: dict[str, Path]) -> None:
+    cached = sorted((photos["cache"] / "images").iterdir())
+    assert any(p.name.startswith("phone-") for p in cached)
+    original = (photos["manuscript"] / "images" / "phone.jpg").read_bytes()
+    made, width, height = images.encode(original, "image/jpeg", images.EPUB)
+    assert (width, height) == (1200, 1600)
+    assert made == images.encode(original, "image/jpeg", images.EPUB)[0]
+    assert any(p.read_bytes() == made for p in cached)  # the cache holds what encoding gives
+    assert not re.search(rb"Exif|" + generate.MAKE.encode(), made)
