@@ -132,8 +132,8 @@ def from_cache(path: Path) -> Version:
 
 
 def downsampled(master: Version, width: int, height: int) -> Version:
-    """`master` (a print version) made to fit `width` × `height` pixels for the screen."""
-    if width >= master.width and height >= master.height:
+    """`master` (a print version) made to fill `width` × `height` pixels for the screen."""
+    if width >= master.width or height >= master.height:
         return master
     settings = Settings(width=width, height=height)
     return cached(master.path.read_bytes(), master.media_type, settings, master.stem)
@@ -146,8 +146,8 @@ def target_size(width: int, height: int, settings: Settings) -> tuple[int, int]:
         scale = min(scale, settings.long_side / max(width, height))
     if settings.max_pixels:
         scale = min(scale, math.sqrt(settings.max_pixels / (width * height)))
-    if settings.width and settings.height:
-        scale = min(scale, settings.width / width, settings.height / height)
+    if settings.width and settings.height:  # fill the box (an image may be cropped to it)
+        scale = min(scale, max(settings.width / width, settings.height / height))
     if scale >= 1:
         return width, height
     size = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
@@ -241,6 +241,15 @@ def book_image(book: Book, src: str) -> Image | None:
     """The book's image an `<img src>` of rendered Markdown names (chapters sit at the root)."""
     wanted = posixpath.normpath(unquote(html.unescape(src)))
     return next((image for image in book.images if image.path == wanted), None)
+
+
+def src_for(book: Book, path: str, medium: str) -> str:
+    """The address an image (by its path from the manuscript root) has in `medium`: in the
+    PDFs its full-resolution version, in the e-book its own path."""
+    image = next((i for i in book.images if i.path == path), None)
+    if image is None or medium == "epub" or image.media_type == "image/svg+xml":
+        return path
+    return version(book, image, PRINT).uri
 
 
 def for_medium(book: Book, text: str, medium: str) -> str:

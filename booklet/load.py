@@ -34,6 +34,9 @@ BOOK_KEYS = {
     "trim": str,
     "handout_papers": list,
     "download_url": str,
+    "cover_image": str,
+    "cover_alt": str,
+    "cover_credit": str,
     "chapters": list,
 }
 REQUIRED_BOOK_KEYS = ("title", "language")
@@ -338,6 +341,9 @@ def load_meta(
         handout_papers=papers,
         download_url=download_url,
         slug=slugify(title),
+        cover_image=text_of("cover_image"),
+        cover_alt=text_of("cover_alt"),
+        cover_credit=text_of("cover_credit"),
     )
     order = [str(c) for c in chapters] if isinstance(chapters, list) else None
     return meta, order, lines
@@ -489,6 +495,19 @@ def load(root: Path) -> Book:
     ids: dict[str, set[str]] = {}
     links = []
     images: dict[str, Image] = {}
+    if meta.cover_image:
+        book_yaml = root / "book.yaml"
+        line = meta_lines.get("cover_image", 1)
+        cover = check_image(root, book_yaml, meta.cover_image, line, collector)
+        if not meta.cover_alt:
+            collector.error(
+                book_yaml, line, "cover_image needs cover_alt: a sentence saying what it shows"
+            )
+        if cover:
+            images[cover.path] = dataclasses.replace(
+                cover, uses=((collector.where(book_yaml), line),)
+            )
+            meta = dataclasses.replace(meta, cover_image=cover.path)
     for number, path in enumerate(files, 1):
         text = read_text(path, collector)
         if text is None:
@@ -525,6 +544,7 @@ def load(root: Path) -> Book:
                 headings=tuple(parsed.headings),
                 footnotes=tuple(parsed.footnotes),
                 words=parsed.words,
+                credits=tuple(parsed.credits),
             )
         )
     for link in links:

@@ -24,6 +24,9 @@ class Meta:
     handout_papers: tuple[str, ...]
     download_url: str
     slug: str
+    cover_image: str = ""  # a manuscript image (path from the root) on the cover, or ""
+    cover_alt: str = ""  # what the cover photo shows
+    cover_credit: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,16 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """A picture credit: shown under its figure and listed with the book's picture credits."""
+
+    id: str  # the credit's element under the figure (a link target)
+    image: str  # the image's path from the manuscript root
+    text: str  # as written, e.g. "Photo: …, CC BY 4.0"
+    caption: str  # the figure's caption, else the image's alt text
+
+
+@dataclass(frozen=True)
 class Chapter:
     slug: str
     number: int
@@ -100,6 +113,7 @@ class Chapter:
     headings: tuple[Heading, ...]
     footnotes: tuple[Footnote, ...]
     words: int
+    credits: tuple[Credit, ...] = ()
 
     @property
     def id(self) -> str:
@@ -130,6 +144,11 @@ class Book:
     glossary: tuple[Term, ...]
     images: tuple[Image, ...]
     warnings: tuple[Diagnostic, ...] = field(default=())  # from loading (raw HTML shown as text)
+
+    @property
+    def credits(self) -> tuple[Credit, ...]:
+        """Every picture credit in reading order."""
+        return tuple(credit for chapter in self.chapters for credit in chapter.credits)
 
     @property
     def handout_chapters(self) -> tuple[Chapter, ...]:

@@ -12,11 +12,12 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Collector, suggest
-from .model import Block, Footnote, Heading, Prose, Sidebar
+from .model import Block, Credit, Footnote, Heading, Prose, Sidebar
 from .sidebars import SCHEMAS, RawBody, RawItem, build_sidebar, check_required, check_title
 from .sidebars import parse_fields as parse_sidebar_fields
 
@@ -82,6 +83,8 @@ def make_markdown(language: str) -> MarkdownIt:
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
     md.options["maxNesting"] = MAX_NESTING
     md.use(colon_fence_plugin).use(footnote_plugin)
+    # `![alt](x.jpg "Caption"){credit="Photo: …"}`: a credit is the only attribute an image takes.
+    md.use(attrs_plugin, after=("image",), allowed=["credit"])
     md.add_render_rule("footnote_ref", render_footnote_ref)
     md.add_render_rule("th_open", render_header_cell)
     # Before text_join, escaped characters ('\\<') are still separate tokens, so they never match.
@@ -175,6 +178,7 @@ class ParsedChapter:
     footnotes: list[Footnote] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     images: list[tuple[str, int]] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
     words: int = 0
     ids: set[str] = field(default_factory=set)
 
@@ -308,6 +312,13 @@ class ChapterParser:
                     elif child.type == "image":
                         self.image(child, line)
         self.figures(tokens)
+        for token in tokens:  # credits left after figures were made
+            for child in token.children or []:
+                if child.type == "image" and "credit" in child.meta:
+                    self.error(
+                        child.meta["line"],
+                        "a credit is shown under a figure: put the image in a paragraph of its own",
+                    )
         if not sidebar:
             self.block_ids(tokens)
 
@@ -377,6 +388,22 @@ class ChapterParser:
         if not token.content.strip():
             self.error(line, f"image '{src}' needs alt text: write ![what it shows]({src})")
         self.out.images.append((src, line))
+        credit = token.attrs.pop("credit", None)
+        unknown = token.meta.pop("insecure_attrs", None)
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            self.error(
+                line,
+                f"image '{src}' takes no attribute '{names}'; the only one is "
+                '{credit="Photo: …"}',
+            )
+        if credit is not None:
+            if str(credit).strip():
+                token.meta["credit"], token.meta["line"] = str(credit).strip(), line
+            else:
+                self.error(
+                    line, f"image '{src}' has an empty credit; write {{credit=\"Photo: …\"}}"
+                )
 
     def figures(self, tokens: list[Token]) -> None:
         """A paragraph holding only an image becomes a <figure> with its title as caption."""
@@ -395,8 +422,16 @@ class ChapterParser:
             alt = html.escape(image.content)
             caption = str(image.attrGet("title") or "")
             figure = f'{FIGURE}><img src="{src}" alt="{alt}" />'
-            if caption:
-                figure += f"<figcaption>{html.escape(caption)}</figcaption>"
+            credit = image.meta.pop("credit", None)
+            credit_html = ""
+            if credit:
+                self.counts["credit"] = self.counts.get("credit", 0) + 1
+                ident = self.unique_id(f"{self.slug}--credit-{self.counts['credit']}")
+                path = str(image.attrGet("src") or "")
+                self.out.credits.append(Credit(ident, path, credit, caption or image.content))
+                credit_html = f' <span class="credit" id="{ident}">{html.escape(credit)}</span>'
+            if caption or credit:
+                figure += f"<figcaption>{html.escape(caption)}{credit_html}</figcaption>"
             opening.type, opening.tag, opening.nesting = "html_block", "", 0
             opening.content = figure + "</figure>\n"
             inline.type, inline.children, inline.content = "text", [], ""

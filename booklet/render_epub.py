@@ -135,13 +135,15 @@ def page(template: str, book: Book, **extra: Any) -> str:
 
 
 def content_documents(book: Book) -> list[Document]:
-    """The chapters and the glossary: the documents that hold the printed pages."""
+    """The chapters, glossary and picture credits: the documents that hold the printed pages."""
     docs = [
         Document(f"{c.slug}.xhtml", f"chapter-{c.slug}", page("chapter.xhtml", book, chapter=c))
         for c in book.chapters
     ]
     if book.glossary:
         docs.append(Document("glossary.xhtml", "glossary", page("glossary.xhtml", book)))
+    if book.credits or book.meta.cover_credit:
+        docs.append(Document("credits.xhtml", "credits", page("credits.xhtml", book)))
     return docs
 
 
@@ -236,6 +238,8 @@ def nav_points(book: Book) -> list[NavPoint]:
         )
     if book.glossary:
         points.append(NavPoint("np-glossary", "Glossary", "glossary.xhtml"))
+    if book.credits or book.meta.cover_credit:
+        points.append(NavPoint("np-credits", "Picture credits", "credits.xhtml"))
     return points
 
 

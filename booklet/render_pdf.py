@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .errors import Diagnostic
 from .model import Book
 from .render_html import render
 from .resources import STYLES
@@ -209,6 +210,31 @@ def screen_pdf(book: Book) -> bytes:
     data = write(screen_document(book), None, book)
     assert data is not None
     return data
+
+
+def preflight(book: Book, document: Any) -> list[Diagnostic]:
+    """A warning for each image printed under `images.PRINT_PPI` at its placed size, at the
+    line that shows it (its first use, with its coarsest placement)."""
+    from .images import PRINT, PRINT_PPI, ppi, version
+
+    made = {
+        version(book, image, PRINT).path: image
+        for image in book.images
+        if image.media_type != "image/svg+xml"
+    }
+    found = []
+    for drawn, placed in placements(document):
+        image = made.get(image_file(placed[0]) or Path())
+        if image is None or not image.uses:
+            continue
+        worst = min(ppi((drawn.width, drawn.height), (box.width, box.height)) for box in placed)
+        if worst < PRINT_PPI:
+            path, line = image.uses[0]
+            message = (
+                f"{image.path} is {worst:.0f} ppi where it is printed (needs {PRINT_PPI} for print)"
+            )
+            found.append(Diagnostic(path, line, message, "warning"))
+    return found
 
 
 @cache

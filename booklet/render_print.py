@@ -18,8 +18,16 @@ from typing import Any
 
 from pikepdf import Array, Dictionary, Name, ObjectStreamMode, Pdf, Stream, String
 
+from .errors import report
 from .model import Book
-from .render_pdf import Output, boxes, full_resolution_pdf, screen_document, screen_pdf
+from .render_pdf import (
+    Output,
+    boxes,
+    full_resolution_pdf,
+    preflight,
+    screen_document,
+    screen_pdf,
+)
 
 MM = 72 / 25.4
 PX = 0.75  # CSS px to PDF pt
@@ -47,6 +55,8 @@ class Fill:
 def render(book: Book, out_dir: Path) -> list[Output]:
     """`<slug>-print.pdf`: the trim size with bleed and crop marks."""
     path = out_dir / f"{book.meta.slug}-print.pdf"
+    for problem in preflight(book, screen_document(book)):
+        report(problem)
     pages = write_print(full_resolution_pdf(book), edge_fills(screen_document(book)), path)
     return [Output("print", path, pages, book.meta.trim)]
 

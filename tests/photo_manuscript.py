@@ -70,6 +70,18 @@ def png16_with_alpha(path: Path) -> None:
     )
 
 
+def cover_photo(path: Path) -> None:
+    """A 2000 × 2800 picture for the cover: bright sky over dark ground (a hard case for a white
+    title), with a green border that is cut off at the trim."""
+    img = Image.linear_gradient("L").resize((2000, 2800)).point(lambda v: 255 - v // 2)
+    cover = Image.merge("RGB", (img, img, Image.new("L", img.size, 240)))
+    ImageDraw.Draw(cover).rectangle((0, 0, 1999, 2799), outline=(0, 160, 0), width=30)
+    exif = Image.Exif()
+    exif[0x010F] = MAKE
+    exif[0x8825] = GPS
+    cover.save(path, "JPEG", quality=90, exif=exif.tobytes())
+
+
 def small_photo(path: Path) -> None:
     img = Image.linear_gradient("L").resize((400, 300)).convert("RGB")
     ImageDraw.Draw(img).ellipse((100, 50, 300, 250), fill=(30, 120, 60))
@@ -86,6 +98,9 @@ authors: [Test Author]
 publisher: Test Press
 date: 2026-01-15
 handout_papers: [A4]
+cover_image: images/cover.jpg
+cover_alt: "A pale blue sky over a darker field, framed in green"
+cover_credit: "Cover photo: Test Author, CC BY 4.0"
 """
 
 CHAPTER_1 = """\
@@ -96,7 +111,7 @@ handout: true
 
 A chapter with a phone photo taken sideways.
 
-![A red band across the top of a noisy picture](images/phone.jpg "A phone photo")
+![A red band across the top of a noisy picture](images/phone.jpg "A phone photo"){credit="Photo: Test Author, CC BY 4.0"}
 
 Some text after the photo.
 
@@ -118,6 +133,8 @@ A small picture placed across the text.
 """
 
 SMALL_LINE = 11  # the line of images/small.jpg in 02-diagrams.md
+CREDIT = "Photo: Test Author, CC BY 4.0"
+COVER_CREDIT = "Cover photo: Test Author, CC BY 4.0"
 
 
 def make(root: Path) -> Path:
@@ -128,6 +145,7 @@ def make(root: Path) -> Path:
     cmyk_photo(images / "archive-cmyk.jpg")
     png16_with_alpha(images / "disc.png")
     small_photo(images / "small.jpg")
+    cover_photo(images / "cover.jpg")
     (root / "book.yaml").write_text(BOOK, encoding="utf-8")
     (root / "01-photographs.md").write_text(CHAPTER_1, encoding="utf-8")
     (root / "02-diagrams.md").write_text(CHAPTER_2, encoding="utf-8")
