@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -56,15 +56,22 @@ class BlockedURL(Refusal, FatalURLFetchingError):  # type: ignore[misc]
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
     """WeasyPrint's fetcher for a book: `file:` URLs inside `roots` and small `data:` URLs only."""
 
-    def __init__(self, roots: Iterable[Path]) -> None:
+    def __init__(
+        self, roots: Iterable[Path], substitute: Callable[[Path], Path | None] | None = None
+    ) -> None:
         # Only the data: handler is ever reached through urllib: file: URLs are read below and
         # every other scheme is refused first; `allowed_protocols` is a second lock on that door.
         super().__init__(timeout=5, allowed_protocols={"data"}, allow_redirects=False)
         self.roots = tuple(Path(os.path.realpath(root)) for root in roots)
+        self.substitute = substitute
 
     @classmethod
     def for_book(cls, book: Book) -> ConfinedFetcher:
-        return cls(book_roots(book))
+        """The fetcher for a book's PDFs: its PNG and JPEG images are read as their
+        full-resolution versions (upright, sRGB, without metadata; see `images.py`)."""
+        from .images import print_file
+
+        return cls(book_roots(book), lambda path: print_file(book, path))
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         parts = urlsplit(url)
@@ -81,6 +88,9 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
             raise BlockedURL(record(message))
         path = unquote(parts.path)
         try:
+            version = self.substitute(confined_path(path, self.roots)) if self.substitute else None
+            if version is not None:
+                path = str(version)  # also the URL: WeasyPrint rereads image files by it
             body = read_confined(path, self.roots)
         except Refused as exc:
             raise BlockedURL(str(exc)) from None

@@ -92,12 +92,29 @@ def read_original(book: Book, image: Image) -> bytes:
     return read_confined(book.root / image.path, book_roots(book))
 
 
-@cache
 def version(book: Book, image: Image, settings: Settings) -> Version:
     """The image made for `settings`, from the cache when it was made before."""
     if image.media_type == "image/svg+xml":
         raise ValueError("SVG images are passed through, not encoded")
+    path = book.root / image.path
+    found = path.stat()  # a changed file is a new version, also in a long-running process
+    return _version(book, image, settings, found.st_mtime_ns, found.st_size)
+
+
+@cache
+def _version(book: Book, image: Image, settings: Settings, _mtime: int, _size: int) -> Version:
     return cached(read_original(book, image), image.media_type, settings, Path(image.path).stem)
+
+
+def print_file(book: Book, path: Path) -> Path | None:
+    """The full-resolution version to read instead of the manuscript file at `path` (a real
+    path), or None when it is not one of the book's PNG or JPEG images."""
+    for image in book.images:
+        if image.media_type != "image/svg+xml" and os.path.realpath(book.root / image.path) == str(
+            path
+        ):
+            return version(book, image, PRINT).path
+    return None
 
 
 def cached(data: bytes, media_type: str, settings: Settings, stem: str) -> Version:
@@ -123,12 +140,6 @@ def pixel_size(path: Path) -> tuple[int, int]:
 
     with PILImage.open(path) as img:
         return img.size
-
-
-def from_cache(path: Path) -> Version:
-    """A version already in the cache folder, named by its file."""
-    media_type = "image/png" if path.suffix == ".png" else "image/jpeg"
-    return Version(path, media_type, *pixel_size(path), path.stem.rsplit("-", 1)[0])
 
 
 def downsampled(master: Version, width: int, height: int) -> Version:
@@ -243,30 +254,21 @@ def book_image(book: Book, src: str) -> Image | None:
     return next((image for image in book.images if image.path == wanted), None)
 
 
-def src_for(book: Book, path: str, medium: str) -> str:
-    """The address an image (by its path from the manuscript root) has in `medium`: in the
-    PDFs its full-resolution version, in the e-book its own path."""
-    image = next((i for i in book.images if i.path == path), None)
-    if image is None or medium == "epub" or image.media_type == "image/svg+xml":
-        return path
-    return version(book, image, PRINT).uri
-
-
 def for_medium(book: Book, text: str, medium: str) -> str:
-    """Rendered HTML with every manuscript image pointed at its version for `medium`.
+    """Rendered HTML with the size of each image's version for `medium` on its `<img>`.
 
-    `pdf`: the full-resolution print version (the screen PDF is downsampled when written, see
-    `render_pdf.write`); `epub`: the e-book's file, with `width` and `height` so that reading
-    systems reserve its room.
+    `epub`: `width` and `height` of the e-book's file, so that reading systems keep its room.
+    The PDFs' HTML is left as it is: WeasyPrint's fetcher reads the full-resolution version for
+    the manuscript's file (`print_file`), and the screen PDF is downsampled when it is written.
     """
+    if medium != "epub":
+        return text
 
     def replace(match: re.Match[str]) -> str:
         image = book_image(book, match.group(1))
         if image is None or image.media_type == "image/svg+xml":
             return match.group(0)
-        if medium == "epub":
-            made = version(book, image, EPUB)
-            return f'<img width="{made.width}" height="{made.height}" src="{match.group(1)}"'
-        return f'<img src="{html.escape(version(book, image, PRINT).uri)}"'
+        made = version(book, image, EPUB)
+        return f'<img width="{made.width}" height="{made.height}" src="{match.group(1)}"'
 
     return IMG_SRC.sub(replace, text)

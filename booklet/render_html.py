@@ -74,14 +74,6 @@ def media_images(context: Context, html: str, medium: str) -> Markup:
     return Markup(for_medium(context["book"], str(html), "epub" if medium == "epub" else "pdf"))
 
 
-@pass_context
-def media_src(context: Context, path: str, medium: str = "pdf") -> str:
-    """The address of one of the book's images (by its path) in a medium."""
-    from .images import src_for
-
-    return src_for(context["book"], path, medium)
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -96,7 +88,6 @@ def environment() -> Environment:
     env.filters["glossary_id"] = glossary_id
     env.filters["local_links"] = local_links
     env.filters["media_images"] = media_images
-    env.filters["media_src"] = media_src
     return env
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic
-from .model import Book
+from .model import Book, Image
 from .render_html import render
 from .resources import STYLES
 
@@ -130,36 +130,34 @@ def placements(document: Any) -> list[tuple[Any, list[Any]]]:
     return list(found.values())
 
 
-def image_file(box: Any) -> Path | None:
-    """The image file an `<img>` box was loaded from (a version in the image cache), if any."""
-    from urllib.parse import unquote, urlsplit
-
-    from .images import cache_dir
+def drawn_image(book: Book, box: Any) -> Image | None:
+    """The book's PNG or JPEG image an `<img>` box shows, if any."""
+    from .images import book_image
 
     src = box.element.get("src", "") if box.element is not None else ""
-    parts = urlsplit(src)
-    path = Path(unquote(parts.path))
-    return path if parts.scheme == "file" and path.parent == cache_dir() else None
+    image = book_image(book, src)
+    return image if image is not None and image.media_type != "image/svg+xml" else None
 
 
-def screen_images(document: Any) -> list[tuple[Any, Any]]:
+def screen_images(book: Book, document: Any) -> list[tuple[Any, Any]]:
     """(box, replacement) for every image drawn finer than the screen's ppi at its placed size.
 
     The replacement is the image resampled to `images.SCREEN_PPI` at its largest placement.
     """
     from weasyprint.images import RasterImage
 
-    from .images import SCREEN_PPI, downsampled, from_cache
+    from .images import PRINT, SCREEN_PPI, downsampled, version
 
     swaps = []
     for image, placed in placements(document):
-        path = image_file(placed[0])
-        if path is None:
+        shown = drawn_image(book, placed[0])
+        if shown is None:
             continue
+        master = version(book, shown, PRINT)
         width = max(math.ceil(box.width / 96 * SCREEN_PPI) for box in placed)
         height = max(math.ceil(box.height / 96 * SCREEN_PPI) for box in placed)
-        smaller = downsampled(from_cache(path), width, height)
-        if smaller.path == path:
+        smaller = downsampled(master, width, height)
+        if smaller == master:
             continue
         from PIL import Image as PILImage
 
@@ -179,7 +177,7 @@ def write(
     Images are written at `images.SCREEN_PPI` for their placed size, unless `full_resolution`
     (the print PDF): the layout is shared, only the image streams differ.
     """
-    swaps = [] if full_resolution else screen_images(document)
+    swaps = [] if full_resolution else screen_images(book, document)
     originals = [(box, box.replacement) for box, _ in swaps]
     for box, replacement in swaps:
         box.replacement = replacement
@@ -215,16 +213,11 @@ def screen_pdf(book: Book) -> bytes:
 def preflight(book: Book, document: Any) -> list[Diagnostic]:
     """A warning for each image printed under `images.PRINT_PPI` at its placed size, at the
     line that shows it (its first use, with its coarsest placement)."""
-    from .images import PRINT, PRINT_PPI, ppi, version
+    from .images import PRINT_PPI, ppi
 
-    made = {
-        version(book, image, PRINT).path: image
-        for image in book.images
-        if image.media_type != "image/svg+xml"
-    }
     found = []
     for drawn, placed in placements(document):
-        image = made.get(image_file(placed[0]) or Path())
+        image = drawn_image(book, placed[0])
         if image is None or not image.uses:
             continue
         worst = min(ppi((drawn.width, drawn.height), (box.width, box.height)) for box in placed)
@@ -242,7 +235,7 @@ def full_resolution_pdf(book: Book) -> bytes:
     """The screen PDF's layout written with every image at full resolution (for the print PDF);
     the screen PDF's bytes themselves when it has no downsampled image."""
     document = screen_document(book)
-    if not screen_images(document):
+    if not screen_images(book, document):
         return screen_pdf(book)
     data = write(document, None, book, full_resolution=True)
     assert data is not None
