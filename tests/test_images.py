@@ -115,12 +115,29 @@ def test_print_pdf_keeps_full_resolution(photos: dict[str, Path]) -> None:
     assert [i["page"] for i in found] == [i["page"] for i in screen]
 
 
+def image_streams(pdf: Path) -> list[bytes]:
+    """Every image XObject's bytes as stored (a JPEG is stored whole, with any EXIF in it)."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return [
+            obj.read_raw_bytes()
+            for obj in document.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+        ]
+
+
 def test_no_output_carries_image_metadata(photos: dict[str, Path]) -> None:
     for path in outputs(photos["dist"]):
-        members = [path.read_bytes()]
         if path.suffix == ".epub":
             with zipfile.ZipFile(path) as epub:
                 members = [epub.read(name) for name in epub.namelist()]
+        else:
+            members = image_streams(path)
+            assert members, path.name
+            # The PDF's own XMP (PDF/UA metadata) is allowed; no EXIF or camera anywhere.
+            assert generate.MAKE.encode() not in path.read_bytes()
+            assert b"Exif\x00\x00" not in path.read_bytes()
         for data in members:
             for marker in MARKERS:
                 assert marker not in data, (path.name, marker)
