@@ -65,6 +65,12 @@ handout_papers: [A4, Letter]
 # Where readers can download the booklet; the handouts carry it as a QR code.
 # download_url: "https://example.org/my-booklet"
 
+# A photo for the cover (a file in this folder), what it shows for readers who cannot see it,
+# and its credit for the colophon. Give it at least 1,800 × 2,550 pixels for an A5 cover.
+# cover_image: images/cover.jpg
+# cover_alt: "What the photo shows"
+# cover_credit: "Cover photo: Name, licence"
+
 # The chapters in reading order. Without this list, every NN-name.md file is a chapter,
 # in file-name order.
 chapters:
