@@ -148,7 +148,9 @@ def screen_images(book: Book, document: Any) -> list[tuple[Any, Any]]:
 
     from .images import PRINT, SCREEN_PPI, downsampled, version
 
-    swaps = []
+    swaps: list[tuple[Any, Any]] = []
+    if all(image.media_type == "image/svg+xml" for image in book.images):
+        return swaps  # nothing to resample: no need to walk the layout
     for image, placed in placements(document):
         shown = drawn_image(book, placed[0])
         if shown is None:
@@ -215,7 +217,9 @@ def preflight(book: Book, document: Any) -> list[Diagnostic]:
     line that shows it (its first use, with its coarsest placement)."""
     from .images import PRINT_PPI, ppi
 
-    found = []
+    found: list[Diagnostic] = []
+    if all(image.media_type == "image/svg+xml" for image in book.images):
+        return found
     for drawn, placed in placements(document):
         image = drawn_image(book, placed[0])
         if image is None or not image.uses:
