@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:
     from .model import Book, Image
@@ -46,6 +46,7 @@ class Settings:
 
     long_side: int | None = None  # pixels of the longer side, at most
     max_pixels: int | None = None
+    max_width: int | None = None
     width: int | None = None  # an exact box the image must fit in (the screen PDF's placement)
     height: int | None = None
     quality: int = SCREEN_QUALITY
@@ -54,6 +55,9 @@ class Settings:
 
 PRINT = Settings(quality=PRINT_QUALITY)
 EPUB = Settings(long_side=EPUB_LONG_SIDE, max_pixels=EPUB_MAX_PIXELS)
+WEB_WIDTHS = (480, 960)  # narrower files the web edition offers beside the e-book's version
+# The web edition's text column (styles/web.css: --measure 38rem) on wide screens, else the screen.
+WEB_SIZES = "(min-width: 40rem) 38rem, 100vw"
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,8 @@ def target_size(width: int, height: int, settings: Settings) -> tuple[int, int]:
         scale = min(scale, settings.long_side / max(width, height))
     if settings.max_pixels:
         scale = min(scale, math.sqrt(settings.max_pixels / (width * height)))
+    if settings.max_width:
+        scale = min(scale, settings.max_width / width)
     if settings.width and settings.height:  # fill the box (an image may be cropped to it)
         scale = min(scale, max(settings.width / width, settings.height / height))
     if scale >= 1:
@@ -254,14 +260,32 @@ def book_image(book: Book, src: str) -> Image | None:
     return next((image for image in book.images if image.path == wanted), None)
 
 
+def web_files(book: Book, image: Image) -> list[tuple[str, Version]]:
+    """The web edition's files of a PNG or JPEG image, widest first: the e-book's version at the
+    image's own path, then narrower ones named `<name>-<width>w.<suffix>` for `srcset`."""
+    full = version(book, image, EPUB)
+    files = [(image.path, full)]
+    stem, suffix = posixpath.splitext(image.path)
+    taken = {i.path for i in book.images}
+    for width in sorted(WEB_WIDTHS, reverse=True):
+        name = f"{stem}-{width}w{suffix}"
+        if width < full.width and name not in taken:
+            narrower = Settings(
+                long_side=EPUB_LONG_SIDE, max_pixels=EPUB_MAX_PIXELS, max_width=width
+            )
+            files.append((name, version(book, image, narrower)))
+    return files
+
+
 def for_medium(book: Book, text: str, medium: str) -> str:
     """Rendered HTML with the size of each image's version for `medium` on its `<img>`.
 
-    `epub`: `width` and `height` of the e-book's file, so that reading systems keep its room.
+    `epub`: `width` and `height` of the e-book's file, so that reading systems keep its room;
+    `web`: the same, and a `srcset` of the narrower files (`web_files`) with `sizes`.
     The PDFs' HTML is left as it is: WeasyPrint's fetcher reads the full-resolution version for
     the manuscript's file (`print_file`), and the screen PDF is downsampled when it is written.
     """
-    if medium != "epub":
+    if medium not in ("epub", "web"):
         return text
 
     def replace(match: re.Match[str]) -> str:
@@ -269,6 +293,11 @@ def for_medium(book: Book, text: str, medium: str) -> str:
         if image is None or image.media_type == "image/svg+xml":
             return match.group(0)
         made = version(book, image, EPUB)
-        return f'<img width="{made.width}" height="{made.height}" src="{match.group(1)}"'
+        size = f'width="{made.width}" height="{made.height}"'
+        if medium == "web":
+            files = web_files(book, image)
+            srcset = ", ".join(f"{quote(name)} {v.width}w" for name, v in reversed(files))
+            size += f' srcset="{html.escape(srcset)}" sizes="{WEB_SIZES}"'
+        return f'<img {size} src="{match.group(1)}"'
 
     return IMG_SRC.sub(replace, text)

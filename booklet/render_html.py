@@ -71,7 +71,7 @@ def media_images(context: Context, html: str, medium: str) -> Markup:
     """Point the book's images at their version for a medium (`images.for_medium`)."""
     from .images import for_medium
 
-    return Markup(for_medium(context["book"], str(html), "epub" if medium == "epub" else "pdf"))
+    return Markup(for_medium(context["book"], str(html), medium))
 
 
 @cache

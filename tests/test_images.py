@@ -247,3 +247,26 @@ def test_credits_under_figures_and_in_back_matter(photos: dict[str, Path]) -> No
     assert 'href="credits.xhtml#page-' in nav  # the credits page is in the page-list
     red, _, blue = cover.getpixel((cover.width // 2, cover.height * 2 // 3))
     assert blue > red  # the e-book's cover shows the photo, not the plain red cover
+
+
+def test_web_images_offer_srcset_with_sizes(photos: dict[str, Path]) -> None:
+    from booklet.load import load
+
+    book = load(photos["manuscript"])
+    tag = images.for_medium(book, '<img src="images/phone.jpg" alt="A photo" />', "web")
+    assert tag == (
+        '<img width="1200" height="1600" srcset="images/phone-480w.jpg 480w, '
+        'images/phone-960w.jpg 960w, images/phone.jpg 1200w" '
+        f'sizes="{images.WEB_SIZES}" src="images/phone.jpg" alt="A photo" />'
+    )
+    files = images.web_files(book, next(i for i in book.images if i.path == "images/phone.jpg"))
+    assert [(name, v.width, v.height) for name, v in files] == [
+        ("images/phone.jpg", 1200, 1600),
+        ("images/phone-960w.jpg", 960, 1280),
+        ("images/phone-480w.jpg", 480, 640),
+    ]
+    small = images.for_medium(book, '<img src="images/small.jpg" alt="" />', "web")
+    assert 'srcset="images/small.jpg 400w"' in small  # nothing narrower than 480 to offer
+    assert images.for_medium(book, '<img src="images/phone.jpg" />', "pdf") == (
+        '<img src="images/phone.jpg" />'  # WeasyPrint's fetcher swaps the file instead
+    )
