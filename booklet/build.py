@@ -21,12 +21,22 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Job, JobResult, images_digest, job_entries, job_key, previous_manifest, reuse
+from .cache import (
+    Job,
+    JobResult,
+    images_digest,
+    job_entries,
+    job_key,
+    previous_manifest,
+    reuse,
+    sha256_of,
+)
 from .confine import Refusal
 from .deadline import checkpoint, deferred
 from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
@@ -60,6 +70,18 @@ RENDERERS: dict[str, Renderer] = {
     "handouts": lazy("booklet.render_handouts:render"),
 }
 SHARED_LAYOUT = ("pdf", "epub", "print", "imposed")  # these read the one screen layout: one job
+SITE = "site"  # made after the others, from their finished files (see `site_job`)
+GROUPS = (*RENDERERS, SITE)  # the names `--only` takes
+
+
+def chosen(only: list[str] | None) -> tuple[list[str], bool]:
+    """The renderers to run and whether to make the site. The site offers the outputs of the
+    build, so `--only site` alone runs every renderer; with other names, only those."""
+    wanted = set(only or GROUPS)
+    site = SITE in wanted
+    if wanted == {SITE}:
+        wanted = set(GROUPS)
+    return [name for name in RENDERERS if name in wanted], site
 
 
 def plan(book: Book, names: list[str]) -> list[Job]:
@@ -229,11 +251,20 @@ def build(
     try:
         with fixed_timestamps(book):
             try:
-                jobs = plan(book, [name for name in RENDERERS if not only or name in only])
+                names, site = chosen(only)
+                jobs = plan(book, names)
                 images = images_digest(book)
                 keys = [job_key(job, RENDERERS, images) for job in jobs]
                 previous = {} if force else previous_manifest(out_dir)
                 results = render_jobs(jobs, keys, previous, out_dir, staging, progress)
+                if site:
+                    outputs = [output for result in results for output in result.outputs]
+                    key, result = site_job(
+                        book, outputs, images, previous, out_dir, staging, progress
+                    )
+                    jobs.append(Job(SITE, (SITE,), book))
+                    keys.append(key)
+                    results.append(result)
             except BaseException as exc:
                 if isinstance(exc, Refusal):
                     raise BuildError([str(exc)]) from None
@@ -267,6 +298,40 @@ def build(
         ],
         warnings=warnings,
     )
+
+
+def site_job(
+    book: Book,
+    outputs: list[Output],
+    images: bytes,
+    previous: dict[str, object],
+    out_dir: Path,
+    staging: Path,
+    progress: Callable[[str], None],
+) -> tuple[str, JobResult]:
+    """The site from the finished `outputs`, or the previous one if nothing it shows changed."""
+    from . import render_site
+
+    made = hashlib.sha256()
+    for output in outputs:
+        made.update(f"{output.kind} {output.pages} {output.paper} ".encode())
+        made.update(f"{output.path.relative_to(staging).as_posix()} ".encode())
+        made.update(f"{sha256_of(output.path)}\n".encode())
+    key = job_key(Job(SITE, (SITE,), book), {SITE: render_site.render}, images, made.digest())
+    reused = reuse(key, previous, out_dir, staging)
+    if reused is not None:
+        progress("site: inputs unchanged, outputs kept")
+        return key, reused
+    start = time.perf_counter()
+    output, files = render_site.render(book, staging, outputs)
+    checkpoint()
+    progress(f"site: made in {time.perf_counter() - start:.2f} s")
+    listed = [
+        (path.relative_to(staging).as_posix(), sha256_of(path) or "")
+        for path in files
+        if path != output.path
+    ]
+    return key, JobResult([output], files=listed)
 
 
 def render_jobs(

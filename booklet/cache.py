@@ -42,7 +42,9 @@ PACKAGES = (
     "markdown-it-py",
     "mdit-py-plugins",
     "segno",
+    "pypdfium2",
     "pillow",
+    "brotli",
     "fontpkg-literata",
     "fontpkg-source-sans-3",
 )
@@ -63,6 +65,9 @@ class JobResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     weasyprint: list[str] = field(default_factory=list)  # WeasyPrint's warnings
     refused: list[str] = field(default_factory=list)
+    # Files beside the outputs that belong to the job (the site's pages): path in the output
+    # folder and sha256, so that a reuse takes them too.
+    files: list[tuple[str, str]] = field(default_factory=list)
 
 
 @cache
@@ -93,10 +98,13 @@ def images_digest(book: Book) -> bytes:
     return digest.digest()
 
 
-def job_key(job: Job, renderers: dict[str, Callable[..., Any]], images: bytes) -> str:
+def job_key(
+    job: Job, renderers: dict[str, Callable[..., Any]], images: bytes, extra: bytes = b""
+) -> str:
     """The hash of everything the job's outputs are made from (run inside `fixed_timestamps`).
 
-    `images` is `images_digest` of the book.
+    `images` is `images_digest` of the book; `extra` anything else it reads (the site: the
+    other outputs' hashes).
     """
     book = job.book
     if job.renderers == ("handouts",):
@@ -111,6 +119,7 @@ def job_key(job: Job, renderers: dict[str, Callable[..., Any]], images: bytes) -
         digest.update(f"{name}={function.__module__}.{function.__qualname__}\n".encode())
     digest.update(repr(book).encode())
     digest.update(images)
+    digest.update(extra)
     return digest.hexdigest()
 
 
@@ -138,14 +147,17 @@ def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> J
         outputs = [previous["outputs"][i] for i in entry["outputs"]]
         diagnostics = [Diagnostic(*d) for d in entry["diagnostics"]]
         weasyprint = list(entry["weasyprint"])
+        files = [(str(path), str(sha)) for path, sha in entry.get("files", [])]
         paths = [Path(o["path"]) for o in outputs]
-    except (StopIteration, KeyError, IndexError, TypeError):
+    except (StopIteration, KeyError, IndexError, TypeError, ValueError):
         return None
+    expected = [o.get("sha256") for o in outputs] + [sha for _, sha in files]
+    paths += [Path(path) for path, _ in files]
     if not all(
         check_inside(out_dir / p, [out_dir]) and not (out_dir / p).is_symlink() for p in paths
     ):
         return None  # only regular files of the output folder itself are taken
-    if any(sha256_of(out_dir / p) != o.get("sha256") for p, o in zip(paths, outputs, strict=True)):
+    if any(sha256_of(out_dir / p) != sha for p, sha in zip(paths, expected, strict=True)):
         return None  # changed or removed since: render again
     for path in paths:
         target = staging / path
@@ -157,10 +169,11 @@ def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> J
     return JobResult(
         outputs=[
             Output(o["kind"], staging / p, o["pages"], o.get("paper"))
-            for p, o in zip(paths, outputs, strict=True)
+            for p, o in zip(paths, outputs, strict=False)
         ],
         diagnostics=diagnostics,
         weasyprint=weasyprint,
+        files=files,
     )
 
 
@@ -169,13 +182,16 @@ def job_entries(
 ) -> list[dict[str, Any]]:
     """Each job's manifest record: name, key, its outputs (indexes) and what it reported."""
     index = {output.path: n for n, output in enumerate(all_outputs)}
-    return [
-        {
+    entries = []
+    for name, key, result in jobs:
+        entry = {
             "name": name,
             "key": key,
             "outputs": [index[o.path] for o in result.outputs],
             "diagnostics": [[d.path, d.line, d.message, d.severity] for d in result.diagnostics],
             "weasyprint": result.weasyprint,
         }
-        for name, key, result in jobs
-    ]
+        if result.files:
+            entry["files"] = [list(f) for f in result.files]
+        entries.append(entry)
+    return entries

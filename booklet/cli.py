@@ -115,11 +115,11 @@ def run_build(
     strict: bool,
     force: bool,
 ) -> None:
-    from .build import RENDERERS, UnsafeOutput, build
+    from .build import GROUPS, UnsafeOutput, build
 
-    unknown = [name for name in only if name not in RENDERERS]
+    unknown = [name for name in only if name not in GROUPS]
     if unknown:
-        raise click.UsageError(f"unknown output {unknown[0]!r} (outputs: {', '.join(RENDERERS)})")
+        raise click.UsageError(f"unknown output {unknown[0]!r} (outputs: {', '.join(GROUPS)})")
     if not manuscript.is_dir():
         raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
     show = not quiet and sys.stderr.isatty()

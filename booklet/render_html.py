@@ -20,6 +20,7 @@ PARAGRAPH = re.compile(r"</?p>")
 HREF = re.compile(r'href="#([^"]+)"')
 IN_PAGE_LINK = re.compile(r'<a\s[^>]*?href="#([^"]+)"[^>]*>(.*?)</a>', re.S)
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+EPUB_TYPE = re.compile(r'\sepub:type="[^"]*"')
 
 
 def inline_notes(html: str, chapter: Chapter) -> Markup:
@@ -36,12 +37,12 @@ def inline_notes(html: str, chapter: Chapter) -> Markup:
     return Markup(NOTEREF.sub(replace, html))
 
 
-def epub_href(book: Book, target: str) -> str:
-    """An in-book link target as a link between the EPUB's chapter documents."""
+def epub_href(book: Book, target: str, suffix: str = ".xhtml") -> str:
+    """An in-book link target as a link between the chapter documents (EPUB, or web pages)."""
     if target == "glossary" or target.startswith("glossary--"):
-        return f"glossary.xhtml#{target}"
+        return f"glossary{suffix}#{target}"
     chapter = book.chapter_of(target)
-    return f"{chapter.slug}.xhtml#{target}" if chapter else f"#{target}"
+    return f"{chapter.slug}{suffix}#{target}" if chapter else f"#{target}"
 
 
 def glossary_id(term_id: str) -> str:
@@ -54,6 +55,14 @@ def epub_links(context: Context, html: str) -> Markup:
     """Rewrite in-book links of rendered prose for the EPUB's one-document-per-chapter layout."""
     book: Book = context["book"]
     return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1))}"', html))
+
+
+@pass_context
+def web_links(context: Context, html: str) -> Markup:
+    """Rewrite in-book links for the web edition's page per chapter; drop EPUB-only attributes."""
+    book: Book = context["book"]
+    html = EPUB_TYPE.sub("", html)
+    return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1), ".html")}"', html))
 
 
 def local_links(html: str) -> Markup:
@@ -88,6 +97,7 @@ def environment() -> Environment:
     env.filters["glossary_id"] = glossary_id
     env.filters["local_links"] = local_links
     env.filters["media_images"] = media_images
+    env.filters["web_links"] = web_links
     return env
 
 

@@ -26,6 +26,8 @@ fi
 
 # EPUB accessibility check (tests/test_epub.py skips it, saying why, when these are missing):
 # DAISY Ace from npm in the project-local, gitignored .tools/, run with Debian's chromium.
+# The web edition's browser tests (tests/test_site.py) drive the same chromium through Playwright
+# (never `playwright install`: it downloads a browser of its own).
 ACE_VERSION=1.4.6
 ace_debs=()
 command -v npm >/dev/null || ace_debs+=(npm)

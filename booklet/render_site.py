@@ -1,0 +1,98 @@
+"""The `Book` and the finished outputs in, `site/` out: web edition, download page, files, OPDS.
+
+Nothing is laid out again: the downloads are the build's own files (hard links, or copies where
+the file system has none) under `site/downloads/` with their names, the cover is page 1 of the
+finished screen PDF drawn by PDFium, and the pages come from the same `Book` as every output.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+from . import render_html
+from .model import Book
+from .render_pdf import Output
+from .render_web import COVER, OPDS_TYPE, Download, Site, absolute, updated, write, write_edition
+
+FOLDER = "site"
+DOWNLOADS = "downloads"
+COVER_WIDTH = 600  # pixels: sharp at the page's 300 CSS pixels on a 2x screen, and for sharing
+FEED = "opds.xml"
+
+
+def cover_jpeg(pdf: Path) -> tuple[bytes, tuple[int, int]]:
+    """Page 1 of a finished PDF as a JPEG `COVER_WIDTH` pixels wide, with its size."""
+    import pypdfium2
+
+    with pypdfium2.PdfDocument(pdf) as document:
+        page = document[0]
+        bitmap = page.render(scale=COVER_WIDTH / page.get_width())
+        image = bitmap.to_pil().convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue(), image.size
+
+
+def link(source: Path, target: Path) -> Path:
+    """`target` with the bytes of `source`: a hard link where possible, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return target
+
+
+def downloads(book: Book, outputs: list[Output], staging: Path) -> list[Download]:
+    """The outputs as the download page lists them, their files linked into the site."""
+    chapters = {chapter.slug: chapter for chapter in book.chapters}
+    found = []
+    for output in outputs:
+        relative = output.path.relative_to(staging).as_posix()
+        href = f"{DOWNLOADS}/{relative}"
+        link(output.path, staging / FOLDER / href)
+        chapter = None
+        if output.kind == "handout" and output.paper:
+            chapter = chapters.get(output.path.stem.removesuffix(f"-{output.paper}"))
+        size = output.path.stat().st_size
+        found.append(Download(output.kind, href, size, output.pages, output.paper, chapter))
+    return found
+
+
+def feed(book: Book, site: Site) -> str:
+    """The OPDS 1.2 acquisition feed: one entry, the EPUB and the PDF, absolute links."""
+    offered = [d for d in site.downloads if d.kind in ("epub", "pdf")]
+    return render_html.render(
+        "web/opds.xml",
+        book,
+        site=site,
+        offered=offered,
+        absolute=lambda name: absolute(book, name),
+        updated=updated(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        opds_type=OPDS_TYPE,
+    )
+
+
+def render(book: Book, staging: Path, outputs: list[Output]) -> tuple[Output, list[Path]]:
+    """Write `site/` into the staging folder from the finished `outputs` (paths inside it).
+
+    Returns the manifest's `site` entry (its index page) and every file of the folder.
+    """
+    folder = staging / FOLDER
+    offered = downloads(book, outputs, staging)
+    files = [folder / d.href for d in offered]
+    cover, size = None, (0, 0)
+    screen = next((o for o in outputs if o.kind == "pdf"), None)
+    if screen is not None:
+        data, size = cover_jpeg(screen.path)
+        files.append(write(folder / COVER, data))
+        cover = COVER
+    site = Site(tuple(offered), cover, size, feed=bool(book.meta.download_url and offered))
+    pages = write_edition(book, folder, site)
+    if site.feed:
+        files.append(write(folder / FEED, feed(book, site).encode()))
+    count = sum(1 for path in pages if path.suffix == ".html")
+    return Output("site", folder / "index.html", count), sorted(files + pages)

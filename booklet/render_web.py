@@ -1,0 +1,302 @@
+"""A `Book` in, the web edition out: a page per chapter, contents, glossary, stylesheet and fonts.
+
+The pages come from the same templates as the other media (`_blocks.html`, the sidebar templates)
+with `medium="web"`; `templates/web/` holds the page frames and `styles/web.css` the looks. Every
+link is relative and names a file, so the folder works from any sub-path of a host and from disk.
+There is no script: the pages read completely without JavaScript, and a Content-Security-Policy
+forbids anything from other origins. `write_edition` is what `booklet serve` calls to preview a
+book; the site job (`render_site.py`) calls it with the downloads and adds the feed and the files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from . import render_html
+from .images import EPUB, read_original, version
+from .errors import BuildError, Diagnostic, ManuscriptError
+from .model import Book, Chapter
+from .render_html import STYLES
+
+ASSETS = "assets"
+STYLESHEET = f"{ASSETS}/web.css"
+FONTS = f"{ASSETS}/fonts"
+COVER = f"{ASSETS}/cover.jpg"
+ICON = f"{ASSETS}/icon.svg"
+RESERVED = frozenset({"index", "contents", "glossary", "opds"})  # page names chapters cannot take
+# Nothing from elsewhere: only this site's own styles, images and fonts; no script at all.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "base-uri 'none'; form-action 'none'"
+)
+OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+TRIMS = {"A5": "A5, 148 × 210 mm", "half-letter": "half letter, 5.5 × 8.5 in"}
+MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip"}
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A finished output offered on the download page, at `href` inside the site."""
+
+    kind: str
+    href: str
+    bytes: int
+    pages: int
+    paper: str | None = None
+    chapter: Chapter | None = None  # a handout's chapter
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES.get(Path(self.href).suffix, "application/octet-stream")
+
+    @property
+    def size(self) -> str:
+        """The size as people read it: '850 kB', '1.2 MB' (decimal units, as file managers do)."""
+        if self.bytes < 1_000_000:
+            return f"{max(1, round(self.bytes / 1000))} kB"
+        return f"{self.bytes / 1_000_000:.1f} MB"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file of the site."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the pages know about the site around them (empty for a preview without downloads)."""
+
+    downloads: tuple[Download, ...] = ()
+    cover: str | None = None  # the cover image inside the site, if there is one
+    cover_size: tuple[int, int] = (0, 0)  # its width and height in pixels
+    feed: bool = False  # whether opds.xml is there
+
+
+def page_name(chapter: Chapter) -> str:
+    return f"{chapter.slug}.html"
+
+
+def base_url(book: Book) -> str:
+    """The site's address from `download_url` (the page where readers get the booklet), as a
+    folder URL that page names resolve against; '' when the book has none."""
+    url = book.meta.download_url.strip()
+    if not url:
+        return ""
+    return url if url.endswith("/") else url + "/"
+
+
+def absolute(book: Book, name: str) -> str:
+    """A page's public address (canonical, Open Graph, feed), or '' without `download_url`."""
+    base = base_url(book)
+    if not base:
+        return ""
+    return book.meta.download_url.strip() if name == "index.html" else urljoin(base, name)
+
+
+def updated(book: Book) -> dt.datetime:
+    """The edition's time: SOURCE_DATE_EPOCH when set (the build sets it), else its date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.combine(book.meta.date, dt.time(), dt.UTC)
+
+
+def check_names(book: Book) -> None:
+    """Chapter pages are `<slug>.html`: a slug may not take the name of another page."""
+    where = book.root.name
+    taken = [c for c in book.chapters if c.slug in RESERVED]
+    if taken:
+        raise ManuscriptError(
+            Diagnostic(
+                f"{where}/{c.source}",
+                1,
+                f"the chapter's web page would be '{c.slug}.html', a page the web edition "
+                f"needs itself; rename the file (names taken: {', '.join(sorted(RESERVED))})",
+            )
+            for c in taken
+        )
+
+
+def json_ld(book: Book, site: Site) -> Markup:
+    """schema.org `Book` with its formats, for search engines (a data block, not a script)."""
+    meta = book.meta
+    url = absolute(book, "index.html")
+
+    def link(href: str) -> str:
+        return urljoin(base_url(book), href) if url else href
+
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Book",
+        "name": meta.title,
+        "inLanguage": meta.language,
+        "datePublished": meta.date.isoformat(),
+        "identifier": meta.identifier,
+    }
+    if meta.subtitle:
+        data["alternativeHeadline"] = meta.subtitle
+    if meta.authors:
+        data["author"] = list(meta.authors)
+    if meta.publisher:
+        data["publisher"] = {"@type": "Organization", "name": meta.publisher}
+    if meta.description:
+        data["description"] = meta.description
+    if meta.rights:
+        data["copyrightNotice"] = meta.rights
+    if url:
+        data["url"] = url
+    if site.cover:
+        data["image"] = link(site.cover)
+    examples: list[dict[str, Any]] = [
+        {
+            "@type": "Book",
+            "bookFormat": "https://schema.org/EBook",
+            "encodingFormat": "text/html",
+            "url": link(page_name(book.chapters[0])),
+            "name": f"{meta.title} (read online)",
+        }
+    ]
+    for download in site.downloads:
+        if download.kind in ("pdf", "epub", "print", "imposed"):
+            example: dict[str, Any] = {
+                "@type": "Book",
+                "encodingFormat": download.media_type,
+                "url": link(download.href),
+                "contentSize": download.size,
+            }
+            if download.kind in ("pdf", "epub"):
+                example["bookFormat"] = "https://schema.org/EBook"
+            if download.kind != "epub":
+                example["numberOfPages"] = download.pages
+            examples.append(example)
+    data["workExample"] = examples
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def pages(book: Book, site: Site = Site()) -> list[Page]:
+    """Every HTML page of the web edition, rendered in memory (writes nothing)."""
+    check_names(book)
+    chapters = book.chapters
+    handouts: dict[str, list[Download]] = {}
+    for download in site.downloads:
+        if download.kind in ("handout", "handouts") and download.paper:
+            handouts.setdefault(download.paper, []).append(download)
+    common: dict[str, Any] = {
+        "site": site,
+        "csp": CSP,
+        "stylesheet": STYLESHEET,
+        "icon": ICON,
+        "opds_type": OPDS_TYPE,
+        "first": page_name(chapters[0]),
+        "page_name": page_name,
+        "trims": TRIMS,
+        "downloads": {d.kind: d for d in site.downloads if d.kind not in ("handout", "handouts")},
+        "handouts": handouts,
+        "cover_url": absolute(book, site.cover) if site.cover else "",
+        "date_text": f"{book.meta.date.day} {book.meta.date:%B %Y}",
+    }
+
+    def render(template: str, name: str, **extra: Any) -> Page:
+        text = render_html.render(
+            f"web/{template}", book, **common, name=name, canonical=absolute(book, name), **extra
+        )
+        return Page(name, text)
+
+    result = [render("index.html", "index.html", json_ld=json_ld(book, site))]
+    result.append(render("contents.html", "contents.html"))
+    for n, chapter in enumerate(chapters):
+        result.append(
+            render(
+                "chapter.html",
+                page_name(chapter),
+                chapter=chapter,
+                previous=chapters[n - 1] if n else None,
+                next=chapters[n + 1] if n + 1 < len(chapters) else None,
+            )
+        )
+    if book.glossary:
+        result.append(render("glossary.html", "glossary.html"))
+    return result
+
+
+def web_fonts(texts: list[str]) -> list[tuple[str, bytes]]:
+    """The e-book's static, subset faces (the characters of these pages) as WOFF2 files."""
+    from fontTools.ttLib import TTFont
+
+    from .epub_fonts import embedded_fonts
+
+    fonts = []
+    for face, data in embedded_fonts(texts):
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        font.flavor = "woff2"
+        out = io.BytesIO()
+        font.save(out, reorderTables=False)
+        name = Path(face.file_name).with_suffix(".woff2").name
+        fonts.append((f"{FONTS}/{name}", out.getvalue()))
+    return fonts
+
+
+def font_css(fonts: list[tuple[str, bytes]]) -> str:
+    """@font-face rules for the web fonts, relative to the stylesheet in `assets/`."""
+    from .epub_fonts import EPUB_FACES
+
+    rules = ["/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1). */"]
+    for face, (path, _) in zip(EPUB_FACES, fonts, strict=True):
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; '
+            f'src: url("{Path(path).relative_to(ASSETS).as_posix()}") format("woff2"); '
+            f"font-weight: {face.weight}; font-style: {'italic' if face.italic else 'normal'}; "
+            "font-display: swap; }"
+        )
+    return "\n".join(rules) + "\n"
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
+    """Write the web edition of `book` into `folder` (made if missing); return the files written.
+
+    Without `site` it is the web edition alone (index, contents, chapters, glossary, stylesheet,
+    fonts, images), as a preview shows it; the site job passes the downloads, the cover and
+    whether the feed exists. Lays nothing out and reads only the book's own images.
+    """
+    rendered = pages(book, site)
+    own = {page.name for page in rendered} | {ASSETS}
+    clash = [i.path for i in book.images if i.path.split("/", 1)[0] in own]
+    if clash:
+        raise BuildError(
+            f"image '{path}' has the name of a file of the web edition; rename it" for path in clash
+        )
+    stylesheet = (STYLES / "web.css").read_text(encoding="utf-8")
+    fonts = web_fonts([page.text for page in rendered] + [stylesheet])
+    written = [write(folder / page.name, page.text.encode()) for page in rendered]
+    written.append(write(folder / STYLESHEET, (font_css(fonts) + stylesheet).encode()))
+    written += [write(folder / name, data) for name, data in fonts]
+    icon = render_html.render("web/icon.svg", book)
+    written.append(write(folder / ICON, icon.encode()))
+    for image in book.images:  # the e-book's versions: sized, upright, no metadata
+        if image.media_type == "image/svg+xml":
+            data = read_original(book, image)
+        else:
+            data = version(book, image, EPUB).path.read_bytes()
+        written.append(write(folder / image.path, data))
+    return written
