@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,11 +76,9 @@ GROUPS = (*RENDERERS, SITE)  # the names `--only` takes
 def chosen(only: list[str] | None) -> tuple[list[str], bool]:
     """The renderers to run and whether to make the site. The site offers the outputs of the
     build, so `--only site` alone runs every renderer; with other names, only those."""
-    wanted = set(only or GROUPS)
-    site = SITE in wanted
-    if wanted == {SITE}:
-        wanted = set(GROUPS)
-    return [name for name in RENDERERS if name in wanted], site
+    if not only or set(only) == {SITE}:
+        return list(RENDERERS), True
+    return [name for name in RENDERERS if name in only], SITE in only
 
 
 def plan(book: Book, names: list[str]) -> list[Job]:
@@ -257,6 +254,9 @@ def build(
                 keys = [job_key(job, RENDERERS, images) for job in jobs]
                 previous = {} if force else previous_manifest(out_dir)
                 results = render_jobs(jobs, keys, previous, out_dir, staging, progress)
+                refused = [message for result in results for message in result.refused]
+                if refused:  # refusals that a library swallowed still fail the build
+                    raise BuildError(dict.fromkeys(refused))
                 if site:
                     outputs = [output for result in results for output in result.outputs]
                     key, result = site_job(
@@ -269,9 +269,6 @@ def build(
                 if isinstance(exc, Refusal):
                     raise BuildError([str(exc)]) from None
                 raise
-        refused = [message for result in results for message in result.refused]
-        if refused:  # refusals that a library swallowed still fail the build
-            raise BuildError(dict.fromkeys(refused))
         found = [d for result in results for d in result.diagnostics]
         if strict and found:
             raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
@@ -320,12 +317,11 @@ def site_job(
     key = job_key(Job(SITE, (SITE,), book), {SITE: render_site.render}, images, made.digest())
     reused = reuse(key, previous, out_dir, staging)
     if reused is not None:
-        progress("site: inputs unchanged, outputs kept")
+        progress(f"{SITE}: inputs unchanged, outputs kept")
         return key, reused
-    start = time.perf_counter()
+    progress(f"rendering {SITE}")
     output, files = render_site.render(book, staging, outputs)
     checkpoint()
-    progress(f"site: made in {time.perf_counter() - start:.2f} s")
     listed = [
         (path.relative_to(staging).as_posix(), sha256_of(path) or "")
         for path in files

@@ -23,14 +23,18 @@ COVER_WIDTH = 600  # pixels: sharp at the page's 300 CSS pixels on a 2x screen, 
 FEED = "opds.xml"
 
 
-def cover_jpeg(pdf: Path) -> tuple[bytes, tuple[int, int]]:
-    """Page 1 of a finished PDF as a JPEG `COVER_WIDTH` pixels wide, with its size."""
+def cover_jpeg(pdf: Path) -> tuple[bytes, tuple[int, int]] | None:
+    """Page 1 of a finished PDF as a JPEG `COVER_WIDTH` pixels wide, with its size (None if
+    PDFium cannot read the file: the page then goes without a cover)."""
     import pypdfium2
 
-    with pypdfium2.PdfDocument(pdf) as document:
-        page = document[0]
-        bitmap = page.render(scale=COVER_WIDTH / page.get_width())
-        image = bitmap.to_pil().convert("RGB")
+    try:
+        with pypdfium2.PdfDocument(pdf) as document:
+            page = document[0]
+            bitmap = page.render(scale=COVER_WIDTH / page.get_width())
+            image = bitmap.to_pil().convert("RGB")
+    except (pypdfium2.PdfiumError, IndexError):
+        return None
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return out.getvalue(), image.size
@@ -86,8 +90,9 @@ def render(book: Book, staging: Path, outputs: list[Output]) -> tuple[Output, li
     files = [folder / d.href for d in offered]
     cover, size = None, (0, 0)
     screen = next((o for o in outputs if o.kind == "pdf"), None)
-    if screen is not None:
-        data, size = cover_jpeg(screen.path)
+    made = cover_jpeg(screen.path) if screen is not None else None
+    if made is not None:
+        data, size = made
         files.append(write(folder / COVER, data))
         cover = COVER
     site = Site(tuple(offered), cover, size, feed=bool(book.meta.download_url and offered))

@@ -131,7 +131,9 @@ def test_no_output_holds_outside_bytes_and_no_connection(
     built: tuple[Path, str], no_network: list[object]
 ) -> None:
     out, _ = built
-    listed = {o["path"] for o in json.loads((out / "manifest.json").read_text())["outputs"]}
+    data = json.loads((out / "manifest.json").read_text())
+    listed = {o["path"] for o in data["outputs"]}
+    listed |= {path for job in data["jobs"] for path, _ in job.get("files", [])}  # the site's
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert files == listed | {"manifest.json"}
     assert "script-alert-title-script-hostile.pdf" in files

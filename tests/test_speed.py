@@ -32,6 +32,7 @@ from booklet.render_pdf import Output
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
 JOBS = ["pdf, epub, print, imposed", "handouts A4", "handouts Letter"]
+SITE_MADE, SITE_KEPT = "rendering site", "site: inputs unchanged, outputs kept"  # made last
 
 
 def built(manuscript: Path, out: Path, **options: object) -> tuple[list[str], dict[str, int]]:
@@ -58,10 +59,10 @@ def sample(tmp_path: Path) -> Path:
 def test_an_unchanged_rebuild_keeps_every_output(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     steps, first = built(sample, out)
-    assert steps[-1] == f"rendering {'; '.join(JOBS)}"
+    assert steps[-2:] == [f"rendering {'; '.join(JOBS)}", SITE_MADE]
     before = manifest(out)
     steps, second = built(sample, out)
-    assert steps[1:] == [f"{job}: inputs unchanged, outputs kept" for job in JOBS]
+    assert steps[1:] == [f"{job}: inputs unchanged, outputs kept" for job in JOBS] + [SITE_KEPT]
     assert second == first  # the same files, linked into the new output folder
     assert manifest(out) == before
 
@@ -71,7 +72,7 @@ def test_force_renders_everything_again_to_the_same_bytes(sample: Path, tmp_path
     _, first = built(sample, out)
     before = manifest(out)
     steps, second = built(sample, out, force=True)
-    assert steps[-1] == f"rendering {'; '.join(JOBS)}"
+    assert steps[-2:] == [f"rendering {'; '.join(JOBS)}", SITE_MADE]
     assert all(second[path] != inode for path, inode in first.items())
     assert manifest(out) == before
 
@@ -87,6 +88,7 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
         "handouts A4: inputs unchanged, outputs kept",
         "handouts Letter: inputs unchanged, outputs kept",
         "rendering pdf, epub, print, imposed",
+        SITE_MADE,
     ]
     kept = {path for path in first if path.startswith("handouts")}
     assert {path for path in first if first[path] == second[path]} == kept
@@ -96,7 +98,7 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
     with (sample / "01-first.md").open("a", encoding="utf-8") as chapter:
         chapter.write("\nAnother sentence.\n")
     steps, _ = built(sample, out)
-    assert steps[1:] == [f"rendering {'; '.join(JOBS)}"]
+    assert steps[1:] == [f"rendering {'; '.join(JOBS)}", SITE_MADE]
 
 
 def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path) -> None:
@@ -109,6 +111,7 @@ def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path)
     assert steps[1:] == [
         "pdf, epub, print, imposed: inputs unchanged, outputs kept",
         "rendering handouts A4; handouts Letter",
+        SITE_MADE,
     ]
     assert manifest(out) == before
 
