@@ -26,7 +26,7 @@ from . import render_html
 from .images import EPUB, read_original, version
 from .errors import BuildError, Diagnostic, ManuscriptError
 from .model import Book, Chapter
-from .render_html import STYLES
+from .resources import STYLES
 
 ASSETS = "assets"
 STYLESHEET = f"{ASSETS}/web.css"
