@@ -23,8 +23,8 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from . import render_html
-from .images import EPUB, read_original, version
 from .errors import BuildError, Diagnostic, ManuscriptError
+from .images import EPUB, read_original, version
 from .model import Book, Chapter
 from .resources import STYLES
 
