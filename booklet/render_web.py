@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import render_html
 from .errors import BuildError, Diagnostic, ManuscriptError
-from .images import EPUB, read_original, version
+from .images import read_original, web_files
 from .model import Book, Chapter
 from .resources import STYLES
 
@@ -293,10 +293,10 @@ def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
     written += [write(folder / name, data) for name, data in fonts]
     icon = render_html.render("web/icon.svg", book)
     written.append(write(folder / ICON, icon.encode()))
-    for image in book.images:  # the e-book's versions: sized, upright, no metadata
+    for image in book.images:  # re-encoded versions: sized, upright, no metadata (images.py)
         if image.media_type == "image/svg+xml":
-            data = read_original(book, image)
-        else:
-            data = version(book, image, EPUB).path.read_bytes()
-        written.append(write(folder / image.path, data))
+            written.append(write(folder / image.path, read_original(book, image)))
+            continue
+        for name, made in web_files(book, image):  # the srcset's files too
+            written.append(write(folder / name, made.path.read_bytes()))
     return written

@@ -140,6 +140,7 @@ def test_no_output_carries_image_metadata(photos: dict[str, Path]) -> None:
                 if p.is_file() and "downloads" not in p.parts
             ]
             assert (site / "images" / "phone.jpg").is_file()
+            assert (site / "images" / "phone-480w.jpg").is_file()  # the srcset's files
         else:
             members = image_streams(path)
             assert members, path.name
