@@ -33,7 +33,8 @@ STYLESHEET = f"{ASSETS}/web.css"
 FONTS = f"{ASSETS}/fonts"
 COVER = f"{ASSETS}/cover.jpg"
 ICON = f"{ASSETS}/icon.svg"
-RESERVED = frozenset({"index", "contents", "glossary", "opds"})  # page names chapters cannot take
+# Page names chapters cannot take.
+RESERVED = frozenset({"index", "contents", "glossary", "credits", "opds"})
 # Nothing from elsewhere: only this site's own styles, images and fonts; no script at all.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -231,6 +232,8 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
         )
     if book.glossary:
         result.append(render("glossary.html", "glossary.html"))
+    if book.credits or book.meta.cover_credit:
+        result.append(render("credits.html", "credits.html"))
     return result
 
 

@@ -279,3 +279,17 @@ def test_web_images_offer_srcset_with_sizes(photos: dict[str, Path]) -> None:
     assert images.for_medium(book, '<img src="images/phone.jpg" />', "pdf") == (
         '<img src="images/phone.jpg" />'  # WeasyPrint's fetcher swaps the file instead
     )
+
+
+def test_web_edition_shows_credits_and_srcset(photos: dict[str, Path]) -> None:
+    site = photos["dist"] / "site"
+    chapter = (site / "photographs.html").read_text()
+    assert f'<span class="credit" id="photographs--credit-1">{generate.CREDIT}</span>' in chapter
+    assert (
+        '<img width="1200" height="1600" srcset="images/phone-480w.jpg 480w, '
+        'images/phone-960w.jpg 960w, images/phone.jpg 1200w"'
+    ) in chapter
+    listed = (site / "credits.html").read_text()
+    assert 'href="photographs.html#photographs--credit-1"' in listed
+    assert generate.COVER_CREDIT in listed and generate.CREDIT in listed
+    assert 'href="credits.html"' in (site / "contents.html").read_text()
