@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from collections.abc import Iterator
@@ -165,7 +166,7 @@ def screen_images(book: Book, document: Any) -> list[tuple[Any, Any]]:
 
         data = smaller.path.read_bytes()
         replacement = RasterImage(
-            PILImage.open(smaller.path), f"{image.id}-screen", data, str(smaller.path)
+            PILImage.open(io.BytesIO(data)), f"{image.id}-screen", data, str(smaller.path)
         )
         swaps += [(box, replacement) for box in placed]
     return swaps
