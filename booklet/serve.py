@@ -178,8 +178,7 @@ class PdfWorker:
         os.close(results_write)
 
     def request(self, number: int, book: Book, folder: Path) -> None:
-        data = pickle.dumps((number, book, folder))
-        os.write(self.requests, len(data).to_bytes(8, "big") + data)
+        send(self.requests, pickle.dumps((number, book, folder)))
 
     def read_result(self) -> tuple[int, str, str] | None:
         """The next result (blocking), or None once the worker is gone."""
@@ -236,9 +235,15 @@ class PdfWorker:
                         os.waitpid(child[0], 0)
                         message = b"".join(chunks) or pickle.dumps(("failed", "the PDF child died"))
                         status, detail = pickle.loads(message)
-                        reply = pickle.dumps((child[2], status, detail))
-                        os.write(results, len(reply).to_bytes(8, "big") + reply)
+                        send(results, pickle.dumps((child[2], status, detail)))
                         child = None
+
+
+def send(fd: int, data: bytes) -> None:
+    """One message through a pipe: its length, then its bytes (written whole)."""
+    view = memoryview(len(data).to_bytes(8, "big") + data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def read_exactly(fd: int, size: int) -> bytes | None:
