@@ -1,8 +1,9 @@
 """A manuscript folder in, its diagnostics out (as text, JSON for editors or GitHub workflow commands).
 
 `booklet check` runs the loader, which validates everything a build validates before layout
-(book.yaml, front matter, Markdown, sidebars, links, images, limits), and writes nothing. Only
-what needs the laid-out pages (a handout longer than its sheet) is left to the build.
+(book.yaml, front matter, Markdown, sidebars, links, images, limits), and the web edition's
+check of chapter names, and writes nothing. Only what needs the laid-out pages (a handout longer
+than its sheet, an image printed under 300 ppi) is left to the build.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ class Report:
 
 def check(manuscript: Path) -> Report:
     """Load the manuscript; every error and warning found (nothing is laid out or written)."""
+    from .render_web import check_names
+
     root = manuscript.resolve()
     try:
         book = load(root)
+        check_names(book)  # a chapter named like a page of the web edition
     except ManuscriptError as error:
         return Report(root, error.diagnostics, error.warnings, 0)
     return Report(root, (), book.warnings, len(book.chapters))

@@ -16,6 +16,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -239,19 +240,25 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
 
 def web_fonts(texts: list[str]) -> list[tuple[str, bytes]]:
     """The e-book's static, subset faces (the characters of these pages) as WOFF2 files."""
-    from fontTools.ttLib import TTFont
-
     from .epub_fonts import embedded_fonts
 
-    fonts = []
-    for face, data in embedded_fonts(texts):
-        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-        font.flavor = "woff2"
-        out = io.BytesIO()
-        font.save(out, reorderTables=False)
-        name = Path(face.file_name).with_suffix(".woff2").name
-        fonts.append((f"{FONTS}/{name}", out.getvalue()))
-    return fonts
+    return [
+        (f"{FONTS}/{Path(face.file_name).with_suffix('.woff2').name}", woff2(data))
+        for face, data in embedded_fonts(texts)
+    ]
+
+
+@cache
+def woff2(data: bytes) -> bytes:
+    """A font as WOFF2, kept per process: `booklet serve` rebuilds after each save, and the
+    subset fonts (cached by their characters) are the same unless the edit added a character."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
+    return out.getvalue()
 
 
 def font_css(fonts: list[tuple[str, bytes]]) -> str:
