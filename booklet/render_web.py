@@ -11,10 +11,11 @@ book; the site job (`render_site.py`) calls it with the downloads and adds the f
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
-import re
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from . import render_html
+from .epub_fonts import EpubFace
 from .errors import BuildError, Diagnostic, ManuscriptError
 from .images import read_original, web_files
 from .model import Book, Chapter
@@ -44,7 +46,7 @@ CSP = (
 OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 TRIMS = {"A5": "A5, 148 × 210 mm", "half-letter": "half letter, 5.5 × 8.5 in"}
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip"}
-TAG = re.compile(r"<[^>]+>")
+WEB_FONT_VERSION = "1"  # bump when web fonts are made differently, to leave old cache files
 
 
 @dataclass(frozen=True)
@@ -240,25 +242,46 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
 
 def web_fonts(texts: list[str]) -> list[tuple[str, bytes]]:
     """The e-book's static, subset faces (the characters of these pages) as WOFF2 files."""
-    from .epub_fonts import embedded_fonts
+    from .epub_fonts import EPUB_FACES, characters_of
 
+    characters = characters_of(texts)
     return [
-        (f"{FONTS}/{Path(face.file_name).with_suffix('.woff2').name}", woff2(data))
-        for face, data in embedded_fonts(texts)
+        (f"{FONTS}/{Path(face.file_name).with_suffix('.woff2').name}", web_font(face, characters))
+        for face in EPUB_FACES
     ]
 
 
 @cache
-def woff2(data: bytes) -> bytes:
-    """A font as WOFF2, kept per process: `booklet serve` rebuilds after each save, and the
-    subset fonts (cached by their characters) are the same unless the edit added a character."""
+def web_font(face: EpubFace, characters: str) -> bytes:
+    """One face as WOFF2, kept in the font cache folder: making it takes about a second (an
+    instance, then Brotli at its best), and most edits leave the set of characters as it was."""
+    from importlib.metadata import version
+
+    from .epub_fonts import source_path, static_font
+    from .fonts import cache_folder, source_digest
+    from .instance import harfbuzz_version
+
+    key = hashlib.sha256(source_digest(source_path(face)))
+    key.update(f"{WEB_FONT_VERSION} {face} {harfbuzz_version()}\n".encode())
+    key.update(f"fonttools={version('fonttools')} brotli={version('brotli')}\n".encode())
+    key.update(characters.encode())
+    path = cache_folder("fonts") / f"{Path(face.file_name).stem}-{key.hexdigest()[:24]}.woff2"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    font = TTFont(io.BytesIO(static_font(face, characters)), recalcTimestamp=False)
     font.flavor = "woff2"
     out = io.BytesIO()
     font.save(out, reorderTables=False)
-    return out.getvalue()
+    data = out.getvalue()
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
+        part.write(data)
+    os.chmod(part.name, 0o644)
+    os.replace(part.name, path)  # atomic: a concurrent build sees the whole file or none
+    return data
 
 
 def font_css(fonts: list[tuple[str, bytes]]) -> str:
