@@ -143,6 +143,14 @@ class Bench:
                     "our rebuild, nothing changed",
                     self.ours(manuscript, out, cache=cache),
                 )
+                # The site alone: its page removed, every other job's outputs kept (the site's
+                # cost is this minus the unchanged rebuild).
+                (out / "site" / "index.html").unlink()
+                self.record(
+                    f"{name}/site",
+                    "our rebuild, the site only (outputs kept)",
+                    self.ours(manuscript, out, cache=cache),
+                )
                 edit(manuscript, run)
                 self.record(
                     f"{name}/edited",
@@ -404,7 +412,7 @@ def table(bench: Bench) -> str:
         elif case.id.endswith("/epub"):
             value = ratio(bench, case.id, f"{manuscript}/pandoc-epub")
             note = f"{value:.2f}× Pandoc EPUB" if value else ""
-        elif case.id.endswith(("/unchanged", "/edited", "/check", "/serve-edit")):
+        elif case.id.endswith(("/unchanged", "/edited", "/site", "/check", "/serve-edit")):
             value = ratio(bench, case.id, f"{manuscript}/full")
             note = f"{value:.1%} of full build" if value else ""
         pages = str(case.pages) if case.pages else ""
