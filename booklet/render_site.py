@@ -68,7 +68,9 @@ def downloads(book: Book, outputs: list[Output], staging: Path) -> list[Download
 
 def feed(book: Book, site: Site) -> str:
     """The OPDS 1.2 acquisition feed: one entry, the EPUB and the PDF, absolute links."""
-    offered = [d for d in site.downloads if d.kind in ("epub", "pdf")]
+    offered = sorted(  # the e-book first: reading apps take the first file they can open
+        (d for d in site.downloads if d.kind in ("epub", "pdf")), key=lambda d: d.kind != "epub"
+    )
     return render_html.render(
         "web/opds.xml",
         book,
