@@ -81,10 +81,19 @@ def chosen(only: list[str] | None) -> tuple[list[str], bool]:
     return [name for name in RENDERERS if name in only], SITE in only
 
 
+AFTER_LAYOUT = ("epub",)  # needs the layout only (its page-list), not the screen PDF's bytes
+
+
+def laid_out(book: Book) -> object:
+    """The book laid out (once per process): what the renderers in AFTER_LAYOUT wait for."""
+    return importlib.import_module("booklet.render_pdf").screen_document(book)
+
+
 def plan(book: Book, names: list[str]) -> list[Job]:
     """The jobs for the chosen renderers: the shared-layout ones together, handouts per paper."""
     shared = tuple(name for name in names if name in SHARED_LAYOUT)
-    jobs = [Job(", ".join(shared), shared, book)] if shared else []
+    early = tuple(name for name in shared[1:] if name in AFTER_LAYOUT)
+    jobs = [Job(", ".join(shared), shared, book, early, laid_out)] if shared else []
     for name in names:
         if name == "handouts" and len(book.meta.handout_papers) > 1:
             for paper in book.meta.handout_papers:

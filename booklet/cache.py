@@ -57,6 +57,10 @@ class Job:
     name: str
     renderers: tuple[str, ...]
     book: Book
+    # Renderers that need only what `prepare` makes (the layout), not the first renderer's
+    # output: forked as soon as `prepare` is done.
+    early: tuple[str, ...] = ()
+    prepare: Callable[[Book], object] | None = None
 
 
 @dataclass

@@ -66,7 +66,35 @@ def fetcher(book: Book) -> Any:
     return ConfinedFetcher.for_book(book)
 
 
-_parsed: dict[tuple[Path, tuple[str, ...], str], list[Any]] = {}
+# Every stylesheet WeasyPrint lays out with (the EPUB's is for reading systems): parsed before
+# the build forks its workers, so that each does not parse them again.
+LAYOUT_STYLES = ("book.css", "sidebars.css", "pdf.css", "handout.css")
+
+
+_parsed: dict[tuple[Path, str], Any] = {}
+
+
+def sheet(book: Book, name: str) -> Any:
+    """One stylesheet, parsed once per process and manuscript folder."""
+    from weasyprint import CSS
+
+    key = (book.root, name)
+    if key not in _parsed:
+        _parsed[key] = CSS(
+            filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config()
+        )
+    return _parsed[key]
+
+
+def page_sheet(book: Book, size: str) -> Any:
+    """The page size as a stylesheet, once per process and size."""
+    from weasyprint import CSS
+
+    key = (book.root, f"@page {size}")
+    if key not in _parsed:
+        page = f"@page {{ size: {size}; }}"
+        _parsed[key] = CSS(string=page, url_fetcher=fetcher(book), font_config=font_config())
+    return _parsed[key]
 
 
 def stylesheets(book: Book, names: list[str], size: str | None = None) -> list[Any]:
@@ -74,19 +102,27 @@ def stylesheets(book: Book, names: list[str], size: str | None = None) -> list[A
 
     Parsed once per process: a build lays out some twenty documents with the same few sheets.
     """
-    from weasyprint import CSS
-
     size = size or TRIM_SIZES[book.meta.trim]
-    key = (book.root, tuple(names), size)
-    if key not in _parsed:
-        sheets = [
-            CSS(filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config())
-            for name in names
-        ]
-        page = f"@page {{ size: {size}; }}"
-        sheets.append(CSS(string=page, url_fetcher=fetcher(book), font_config=font_config()))
-        _parsed[key] = sheets
-    return _parsed[key]
+    return [*(sheet(book, name) for name in names), page_sheet(book, size)]
+
+
+def warm_up(book: Book) -> None:
+    """What every layout needs, made once (before the build forks, so that workers share it):
+    WeasyPrint imported (0.5 s), its column layout patched, the fonts' static instances, the
+    templates compiled and the stylesheets parsed."""
+    import weasyprint  # noqa: F401
+
+    from .columns import install
+    from .fonts import static_faces
+    from .render_html import environment
+
+    install()
+    static_faces()
+    env = environment()
+    for name in env.list_templates(extensions=["html", "xhtml"]):
+        env.get_template(name)
+    for name in LAYOUT_STYLES:
+        sheet(book, name)
 
 
 def layout(

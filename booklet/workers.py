@@ -31,8 +31,7 @@ from .cache import Job, JobResult
 from .confine import Refusal, refusals
 from .deadline import checkpoint
 from .errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
-from .fonts import static_faces
-from .render_pdf import capture_warnings
+from .render_pdf import capture_warnings, warm_up
 
 PR_SET_PDEATHSIG = 1
 
@@ -40,26 +39,43 @@ PR_SET_PDEATHSIG = 1
 def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -> JobResult:
     """Run a job's first renderer in this process, then the others in parallel workers.
 
-    The others are forked once the first is done, so they share what it made: the screen PDF
-    renderer lays the book out and writes it, then the EPUB and print renderers use both.
+    The others are forked once what they need exists, so they share it: the EPUB (in
+    `job.early`) as soon as `job.prepare` has laid the book out, the print renderers once the
+    screen PDF renderer has written the PDF they start from.
     """
     first, *others = job.renderers
-    with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
-        try:
-            outputs = renderers[first](job.book, staging)
-            checkpoint()
-        except BaseException as exc:
-            if isinstance(exc, Refusal):
-                raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
-            raise
-    results = [JobResult(outputs, list(found), list(log.messages), list(refused))]
-    results += run_jobs([Job(name, (name,), job.book) for name in others], staging, renderers)
+    early = [name for name in others if name in job.early] if job.prepare and parallel() else []
+    late = [name for name in others if name not in early]
+    started: dict[int, tuple[int, int]] = {}
+    try:
+        with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
+            try:
+                if early and job.prepare:
+                    job.prepare(job.book)
+                    checkpoint()
+                    started = start_workers(single_jobs(job, early), staging, renderers)
+                outputs = renderers[first](job.book, staging)
+                checkpoint()
+            except BaseException as exc:
+                if isinstance(exc, Refusal):
+                    raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
+                raise
+        results = {first: JobResult(outputs, list(found), list(log.messages), list(refused))}
+        results.update(zip(late, run_jobs(single_jobs(job, late), staging, renderers), strict=True))
+        results.update(zip(early, collect(single_jobs(job, early), started), strict=True))
+    finally:
+        stop_workers(started)
+    ordered = [results[name] for name in job.renderers]
     return JobResult(
-        outputs=[o for r in results for o in r.outputs],
-        diagnostics=[d for r in results for d in r.diagnostics],
-        weasyprint=[m for r in results for m in r.weasyprint],
-        refused=[m for r in results for m in r.refused],
+        outputs=[o for r in ordered for o in r.outputs],
+        diagnostics=[d for r in ordered for d in r.diagnostics],
+        weasyprint=[m for r in ordered for m in r.weasyprint],
+        refused=[m for r in ordered for m in r.refused],
     )
+
+
+def single_jobs(job: Job, names: list[str]) -> list[Job]:
+    return [Job(name, (name,), job.book) for name in names]
 
 
 def run_jobs(
@@ -68,39 +84,53 @@ def run_jobs(
     """Each job's result, in the order of `jobs`; the first error of a job is raised."""
     if len(jobs) <= 1 or not parallel():
         return [run_job(job, staging, renderers) for job in jobs]
-    # What every worker needs, made once here and shared by fork: WeasyPrint (0.5 s to import),
-    # its column layout patched, and the font instances.
-    import weasyprint  # noqa: F401
+    warm_up(jobs[0].book)  # what every worker needs, made once and shared by fork
+    workers: dict[int, tuple[int, int]] = {}
+    try:
+        workers = start_workers(jobs, staging, renderers)
+        return collect(jobs, workers)
+    finally:
+        stop_workers(workers)
 
-    from .columns import install
 
-    install()
-    static_faces()
+def start_workers(
+    jobs: list[Job], staging: Path, renderers: dict[str, Callable[..., Any]]
+) -> dict[int, tuple[int, int]]:
+    """A forked worker per job: pid -> (job index, read end of its pipe).
 
-    workers: dict[int, tuple[int, int]] = {}  # pid: (job index, read end of its pipe)
-    received: dict[int, bytes] = {}
+    Filled in as they start, so that `stop_workers` finds every one if starting fails."""
+    workers: dict[int, tuple[int, int]] = {}
     try:
         for index, job in enumerate(jobs):
             pid, read_end = start_worker(job, staging, renderers)
             workers[pid] = (index, read_end)
-        with selectors.DefaultSelector() as selector:
-            chunks: dict[int, list[bytes]] = {}
-            for index, read_end in workers.values():
-                selector.register(read_end, selectors.EVENT_READ, index)
-                chunks[index] = []
-            while selector.get_map():
-                for key, _ in selector.select():
-                    data = os.read(key.fd, 1 << 16)
-                    if data:
-                        chunks[key.data].append(data)
-                    else:
-                        selector.unregister(key.fd)
-                        received[key.data] = b"".join(chunks[key.data])
-        for pid in list(workers):
-            os.waitpid(pid, 0)
-            os.close(workers.pop(pid)[1])
-    finally:
+    except BaseException:
         stop_workers(workers)
+        raise
+    return workers
+
+
+def collect(jobs: list[Job], workers: dict[int, tuple[int, int]]) -> list[JobResult]:
+    """Read every worker's message to its end and reap it; the results in the order of `jobs`.
+
+    Reaped workers leave `workers`; those left (an interrupt) are for `stop_workers`."""
+    received: dict[int, bytes] = {}
+    with selectors.DefaultSelector() as selector:
+        chunks: dict[int, list[bytes]] = {}
+        for index, read_end in workers.values():
+            selector.register(read_end, selectors.EVENT_READ, index)
+            chunks[index] = []
+        while selector.get_map():
+            for key, _ in selector.select():
+                data = os.read(key.fd, 1 << 16)
+                if data:
+                    chunks[key.data].append(data)
+                else:
+                    selector.unregister(key.fd)
+                    received[key.data] = b"".join(chunks[key.data])
+    for pid in list(workers):
+        os.waitpid(pid, 0)
+        os.close(workers.pop(pid)[1])
     return [result_of(jobs[i], received.get(i, b"")) for i in range(len(jobs))]
 
 
@@ -182,3 +212,4 @@ def stop_workers(workers: dict[int, tuple[int, int]]) -> None:
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(read_end)
+    workers.clear()

@@ -178,6 +178,30 @@ def test_a_refusal_in_a_worker_fails_the_build(
     assert list(tmp_path.glob(".dist.*")) == []
 
 
+def test_the_epub_starts_once_the_book_is_laid_out_not_once_its_pdf_is_written(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, laid_out = tmp_path / "epub-started", tmp_path / "laid-out"
+
+    def pdf(book: Book, out_dir: Path) -> list[Output]:
+        deadline = time.monotonic() + 60
+        while not started.exists():  # the EPUB worker must start while this one still works
+            assert time.monotonic() < deadline, "the EPUB waited for the screen PDF"
+            time.sleep(0.02)
+        return writing(book, out_dir)
+
+    def epub(book: Book, out_dir: Path) -> list[Output]:
+        assert laid_out.exists(), "the EPUB started before the layout"
+        started.write_text("started", encoding="utf-8")
+        (out_dir / "book.epub").write_bytes(b"PK")
+        return [Output("epub", out_dir / "book.epub", 0)]
+
+    monkeypatch.setattr(build_module, "laid_out", lambda book: laid_out.write_text("laid out"))
+    monkeypatch.setattr(build_module, "RENDERERS", {"pdf": pdf, "epub": epub})
+    result = build(sample, tmp_path / "dist", only=["pdf", "epub"])
+    assert [o.kind for o in result.outputs] == ["pdf", "epub"]  # in the renderers' order
+
+
 def test_a_crash_in_a_worker_names_the_job_and_shows_its_traceback(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
