@@ -249,7 +249,7 @@ def build(
     out_dir = out_dir.resolve()
     check_out_dir(manuscript, out_dir)
     progress("loading manuscript")
-    book = load(manuscript)
+    book = load(manuscript, strict=strict)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out_dir)
     staging = make_staging(out_dir)

@@ -39,6 +39,7 @@ PACKAGES = (
     "pikepdf",
     "ebooklib",
     "jinja2",
+    "babel",
     "markdown-it-py",
     "mdit-py-plugins",
     "segno",

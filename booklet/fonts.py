@@ -121,7 +121,3 @@ def font_face_css() -> str:
         f"font-style: {face.style}; font-weight: {weight}; }}"
         for face, weight, path in static_faces()
     )
-
-
-def fonts_used() -> str:
-    return f"{SERIF} and {SANS} (SIL Open Font License)"

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from . import glyphs, i18n
 from .confine import check_inside
 from .errors import Collector, in_reading_order, suggest
 from .model import Book, Chapter, Image, Meta, Sidebar, Term
@@ -38,6 +39,7 @@ BOOK_KEYS = {
     "cover_alt": str,
     "cover_credit": str,
     "chapters": list,
+    "labels": dict,
 }
 REQUIRED_BOOK_KEYS = ("title", "language")
 CHAPTER_KEYS = {"title": str, "short_title": str, "summary": str, "handout": bool}
@@ -243,6 +245,7 @@ def check_keys(
                 list: "a list",
                 bool: "true or false",
                 dt.date: "a date (YYYY-MM-DD)",
+                dict: "'key: text' lines",
             }
             collector.error(
                 path, line, f"'{key}' must be {kind.get(allowed[key], allowed[key].__name__)}"
@@ -261,6 +264,8 @@ def load_meta(
     if not inside_manuscript(path, root, collector, path, 1, "book.yaml"):
         return None
     text = read_text(path, collector)
+    if text is not None:
+        glyphs.check(path, text, collector)
     parsed = read_yaml(text, path, 1, collector, "book.yaml") if text is not None else None
     if parsed is None:
         return None
@@ -281,6 +286,9 @@ def load_meta(
             lines.get("language", 1),
             f"language '{language}' is not a language tag like 'en' or 'nl-BE'",
         )
+    else:
+        check_language(language, path, lines.get("language", 1), collector)
+    labels = load_labels(data.get("labels"), path, lines.get("labels", 1), text, collector)
     trim = text_of("trim", "A5")
     if trim not in TRIMS:
         collector.error(
@@ -344,9 +352,68 @@ def load_meta(
         cover_image=text_of("cover_image"),
         cover_alt=text_of("cover_alt"),
         cover_credit=text_of("cover_credit"),
+        labels=labels,
     )
     order = [str(c) for c in chapters] if isinstance(chapters, list) else None
     return meta, order, lines
+
+
+def check_language(language: str, path: Path, line: int, collector: Collector) -> None:
+    """Warn when the engine cannot write the book's language: no catalogue, no CLDR dates."""
+    if not i18n.has_catalogue(language):
+        shipped = ", ".join(i18n.shipped())
+        collector.warn(
+            path,
+            line,
+            f"language '{language}' has no translation of the engine's labels (shipped: "
+            f"{shipped}); they stay English. Set them under 'labels:' in book.yaml, or add a "
+            "catalogue (README, 'Languages')",
+        )
+    if not i18n.has_dates(language):
+        collector.warn(
+            path, line, f"language '{language}' has no date names in CLDR; dates are in English"
+        )
+    if not i18n.has_hyphenation(language):
+        collector.warn(
+            path,
+            line,
+            f"language '{language}' has no hyphenation dictionary; words are not hyphenated",
+        )
+
+
+def load_labels(
+    value: object, path: Path, line: int, text: str | None, collector: Collector
+) -> tuple[tuple[str, str], ...]:
+    """The `labels:` mapping checked: known keys, text values, the English placeholders kept."""
+    if not isinstance(value, dict):
+        return ()
+    keys = i18n.label_keys()
+    # The line of each key: labels are indented under 'labels:'.
+    lines: dict[str, int] = {}
+    if text is not None:
+        for n, source in enumerate(text.splitlines()[line:], line + 1):
+            if source and not source[0].isspace():
+                break
+            match = re.match(r"\s+['\"]?([^'\":]+)['\"]?\s*:", source)
+            if match:
+                lines.setdefault(match.group(1).strip(), n)
+    labels = []
+    for key, label in value.items():
+        at = lines.get(str(key), line)
+        if key not in keys:
+            valid = ", ".join(sorted(keys))
+            collector.error(
+                path,
+                at,
+                f"unknown label '{key}'{suggest(str(key), keys)} (labels: {valid})",
+            )
+        elif not isinstance(label, str) or not label.strip():
+            collector.error(path, at, f"label '{key}' must be text, like '{keys[key]}'")
+        elif problem := i18n.check_label(key, label):
+            collector.error(path, at, problem)
+        else:
+            labels.append((str(key), label.strip()))
+    return tuple(sorted(labels))
 
 
 def printable(text: str) -> str:
@@ -464,8 +531,11 @@ def chapter_slug(path: Path) -> str:
     return slugify(re.sub(r"^\d+[-_ ]*", "", path.stem) or path.stem)
 
 
-def load(root: Path) -> Book:
-    """Read and validate the whole manuscript; raise `ManuscriptError` with every problem."""
+def load(root: Path, strict: bool = False) -> Book:
+    """Read and validate the whole manuscript; raise `ManuscriptError` with every problem.
+
+    With `strict`, warnings (raw HTML, a character the fonts lack…) are errors too.
+    """
     root = root.resolve()
     collector = Collector(root)
     loaded = load_meta(root, collector)
@@ -490,7 +560,7 @@ def load(root: Path) -> Book:
                 f"chapter slug '{slug}' is also the slug of '{other}'; rename one of the files",
             )
         slugs[path.name] = slug
-    parser = ChapterParser(make_markdown(meta.language), collector, slugs)
+    parser = ChapterParser(make_markdown(meta.language), collector, slugs, meta.language)
     chapters: list[Chapter] = []
     ids: dict[str, set[str]] = {}
     links = []
@@ -512,6 +582,7 @@ def load(root: Path) -> Book:
         text = read_text(path, collector)
         if text is None:
             continue
+        glyphs.check(path, text, collector)
         front, body, first_line = split_front_matter(text, path, collector)
         if front is None:
             continue
@@ -560,6 +631,10 @@ def load(root: Path) -> Book:
                 )
     check_sidebar_count(chapters, collector, root, size)
     glossary = gather_terms(chapters, collector, root)
+    if strict:
+        collector.errors += [
+            Diagnostic(w.path, w.line, w.message) for w in in_reading_order(collector.warnings)
+        ]
     collector.raise_if_any()
     return Book(
         root=root,

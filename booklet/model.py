@@ -27,6 +27,8 @@ class Meta:
     cover_image: str = ""  # a manuscript image (path from the root) on the cover, or ""
     cover_alt: str = ""  # what the cover photo shows
     cover_credit: str = ""
+    # `labels:` of book.yaml: (key, text) pairs overriding the engine's labels for this book.
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,13 @@ QUOTES = {
     "es": "«»“”",
     "it": "«»“”",
 }
+# French spacing: a narrow no-break space (U+202F) before ; ! ? and inside « », a no-break
+# space (U+00A0) before a colon; typed spaces there are replaced, missing ones added. A colon
+# or mark not followed by a space or the end ('10:30', 'http://') is left alone.
+FR_MARK = re.compile(r"(?<=[^\s!?;:«])[ \u00a0\u202f]?([;!?])(?=[\s)\]»”’!?]|$)")
+FR_COLON = re.compile(r"(?<=[^\s!?;:«])[ \u00a0\u202f]?:(?=\s|$)")
+FR_OPEN = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
+FR_CLOSE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
 EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
@@ -89,7 +96,28 @@ def make_markdown(language: str) -> MarkdownIt:
     md.add_render_rule("th_open", render_header_cell)
     # Before text_join, escaped characters ('\\<') are still separate tokens, so they never match.
     md.core.ruler.before("text_join", "find_raw_html", find_raw_html)
+    if language.split("-")[0].lower() == "fr":
+        md.core.ruler.after("smartquotes", "french_spacing", french_spacing)
     return md
+
+
+def french_spacing(state: StateCore) -> None:
+    """French no-break spaces in text (not code): 'Vraiment ?', 'Note :', '« Oui »'."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        previous = None
+        for child in token.children:
+            if child.type == "text":
+                # A mark right after emphasis or a link still follows a word.
+                glued = previous is not None and previous.type not in ("softbreak", "hardbreak")
+                text = ("x" if glued else "") + child.content
+                text = FR_MARK.sub("\u202f\\1", text)
+                text = FR_COLON.sub("\u00a0:", text)
+                text = FR_OPEN.sub("«\u202f", text)
+                text = FR_CLOSE.sub("\u202f»", text)
+                child.content = text[1:] if glued else text
+            previous = child
 
 
 def render_header_cell(
@@ -186,8 +214,15 @@ class ParsedChapter:
 class ChapterParser:
     """Parses one chapter; `chapter_slugs` maps chapter file names to slugs for link rewriting."""
 
-    def __init__(self, md: MarkdownIt, collector: Collector, chapter_slugs: dict[str, str]) -> None:
+    def __init__(
+        self,
+        md: MarkdownIt,
+        collector: Collector,
+        chapter_slugs: dict[str, str],
+        language: str = "en",
+    ) -> None:
         self.md = md
+        self.language = language
         self.collector = collector
         self.chapter_slugs = chapter_slugs
         self.renderer: Any = md.renderer  # RendererHTML; the protocol type lacks renderInline
@@ -481,7 +516,9 @@ class ChapterParser:
             else f"{self.slug}--{kind}-{self.counts[kind]}"
         )
         self.out.ids.add(ident)
-        return build_sidebar(kind, ident, title_text, fields, body, self.inline, line, report)
+        return build_sidebar(
+            kind, ident, title_text, fields, body, self.inline, line, report, self.language
+        )
 
     def inline(self, source: str) -> str:
         """A sidebar title or field value as inline HTML (raw HTML escaped, reported)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import __version__, render_html
+from . import __version__, i18n, render_html
 from .epub_fonts import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
 from .model import Book, Image
 from .render_pdf import Output, screen_document
@@ -237,9 +237,11 @@ def nav_points(book: Book) -> list[NavPoint]:
             NavPoint(f"np-{chapter.slug}", f"{chapter.number}. {chapter.title}", href, children)
         )
     if book.glossary:
-        points.append(NavPoint("np-glossary", "Glossary", "glossary.xhtml"))
+        label = i18n.label_text(book.meta, "glossary", "Glossary")
+        points.append(NavPoint("np-glossary", label, "glossary.xhtml"))
     if book.credits or book.meta.cover_credit:
-        points.append(NavPoint("np-credits", "Picture credits", "credits.xhtml"))
+        label = i18n.label_text(book.meta, "picture-credits", "Picture credits")
+        points.append(NavPoint("np-credits", label, "credits.xhtml"))
     return points
 
 
@@ -376,15 +378,25 @@ def accessibility(book: Book, images: bool) -> list[tuple[str, str]]:
     meta += [("schema:accessModeSufficient", "textual")]
     meta += [("schema:accessibilityFeature", f) for f in features]
     meta += [("schema:accessibilityHazard", "none")]
-    meta += [
-        (
-            "schema:accessibilitySummary",
+    if images:
+        summary = i18n.label_text(
+            book.meta,
+            "accessibility-summary-images",
             "This publication conforms to WCAG 2.2 Level AA. Its text is fully navigable through "
             "the table of contents, the landmarks and the page list of the printed booklet. "
-            f"Every image{' and chart' if images else ''} has a text alternative, footnotes are "
-            "linked both ways, and the text can be restyled by the reading system.",
+            "Every image and chart has a text alternative, footnotes are linked both ways, and "
+            "the text can be restyled by the reading system.",
         )
-    ]
+    else:
+        summary = i18n.label_text(
+            book.meta,
+            "accessibility-summary",
+            "This publication conforms to WCAG 2.2 Level AA. Its text is fully navigable through "
+            "the table of contents, the landmarks and the page list of the printed booklet. "
+            "Every image has a text alternative, footnotes are linked both ways, and the text "
+            "can be restyled by the reading system.",
+        )
+    meta += [("schema:accessibilitySummary", summary)]
     return meta
 
 
@@ -495,8 +507,16 @@ def package(
     ebook.spine = [items[name] for name in spine]
     first = book.chapters[0].slug + ".xhtml"
     ebook.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {
+            "type": "cover",
+            "href": "cover.xhtml",
+            "title": i18n.label_text(book.meta, "cover", "Cover"),
+        },
+        {
+            "type": "toc",
+            "href": "nav.xhtml",
+            "title": i18n.label_text(book.meta, "contents", "Contents"),
+        },
         {"type": "text", "href": first, "title": book.chapters[0].title},
     ]
     options = {"epub3_pages": False, "epub3_landmark": False, "mtime": modified(book)}

@@ -17,6 +17,7 @@ from typing import Any
 
 import segno
 
+from . import i18n
 from .errors import Diagnostic, report
 from .model import Book, Chapter
 from .render_pdf import Output, boxes, layout, write
@@ -243,8 +244,19 @@ def combined(book: Book, documents: list[Any], paper: str) -> Any:
         pages.extend(document.pages)
     result = documents[0].copy(pages)
     result.metadata = copy.copy(documents[0].metadata)
-    result.metadata.title = f"{book.meta.title}: classroom handouts ({paper})"
-    result.metadata.description = f"One-sheet handouts of {book.meta.title}, one per chapter."
+    result.metadata.title = i18n.label_text(
+        book.meta,
+        "handouts-title",
+        "%(title)s: classroom handouts (%(paper)s)",
+        title=book.meta.title,
+        paper=paper,
+    )
+    result.metadata.description = i18n.label_text(
+        book.meta,
+        "handouts-description",
+        "One-sheet handouts of %(title)s, one per chapter.",
+        title=book.meta.title,
+    )
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from typing import Any
@@ -10,8 +11,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import __version__
-from .fonts import font_face_css, fonts_used
+from . import __version__, i18n
+from .fonts import SANS, SERIF, font_face_css
 from .model import Book, Chapter
 from .resources import TEMPLATES
 
@@ -21,6 +22,7 @@ HREF = re.compile(r'href="#([^"]+)"')
 IN_PAGE_LINK = re.compile(r'<a\s[^>]*?href="#([^"]+)"[^>]*>(.*?)</a>', re.S)
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 EPUB_TYPE = re.compile(r'\sepub:type="[^"]*"')
+CSS_COUNTER = re.compile(r"\{(page|pages)\}")
 
 
 def inline_notes(html: str, chapter: Chapter) -> Markup:
@@ -63,6 +65,28 @@ def web_links(context: Context, html: str) -> Markup:
     book: Book = context["book"]
     html = EPUB_TYPE.sub("", html)
     return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1), ".html")}"', html))
+def css_content(message: str) -> Markup:
+    """A label with `{counter}` markers as a CSS `content` value: "Page " counter(page) ….
+
+    The label comes HTML-escaped from the translations; in CSS it is a quoted string instead.
+    """
+    parts = []
+    for n, piece in enumerate(CSS_COUNTER.split(html.unescape(str(message)))):
+        if n % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            escaped = "".join(
+                c if c.isalnum() or c in " .,:;·-" else f"\\{ord(c):x} " for c in piece
+            )
+            parts.append(f'"{escaped}"')
+    return Markup(" ".join(parts) or '""')
+
+
+def with_backlink(html: str, link: str) -> Markup:
+    """A footnote's HTML with its back link first: inside its first paragraph, or before it."""
+    if "<p>" in html:
+        return Markup(html.replace("<p>", f"<p>{link}", 1))
+    return Markup(f"<p>{link}</p>{html}")
 
 
 def local_links(html: str) -> Markup:
@@ -84,13 +108,22 @@ def media_images(context: Context, html: str, medium: str) -> Markup:
 
 
 @cache
-def environment() -> Environment:
+def environment(language: str = "en", labels: tuple[tuple[str, str], ...] = ()) -> Environment:
+    """The templates' environment for one language (and one book's `labels:`), made once.
+
+    Templates write the engine's words as `pgettext("key", "English")` (or `_("English")`);
+    `long_date`, `number` and `names` write dates, numbers and lists of names the local way.
+    """
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "xhtml", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations(language, labels), newstyle=True
     )
     env.filters["inline_notes"] = inline_notes
     env.filters["epub_links"] = epub_links
@@ -98,7 +131,17 @@ def environment() -> Environment:
     env.filters["local_links"] = local_links
     env.filters["media_images"] = media_images
     env.filters["web_links"] = web_links
+    env.filters["css_content"] = css_content
+    env.filters["with_backlink"] = with_backlink
+    env.filters["long_date"] = lambda date: i18n.long_date(date, language)
+    env.filters["number"] = lambda value: i18n.number(value, language)
+    env.filters["names"] = lambda items: i18n.names(items, language)
     return env
+
+
+def book_environment(book: Book) -> Environment:
+    """The environment in the book's language, with its label overrides."""
+    return environment(book.meta.language, book.meta.labels)
 
 
 def render(template: str, book: Book, **extra: Any) -> str:
@@ -110,8 +153,18 @@ def render(template: str, book: Book, **extra: Any) -> str:
         "glossary": book.glossary,
         "version": __version__,
         "font_faces": Markup(font_face_css()),
-        "fonts_used": fonts_used(),
+        "fonts_used": i18n.names([SERIF, SANS], book.meta.language) + " (SIL Open Font License)",
         "keywords": ", ".join(c.short_title for c in book.chapters),
+        # 'Title: subtitle', with the colon the language writes ('Titre : sous-titre').
+        "full_title": i18n.label_text(
+            book.meta,
+            "title-and-subtitle",
+            "%(title)s: %(subtitle)s",
+            title=book.meta.title,
+            subtitle=book.meta.subtitle,
+        )
+        if book.meta.subtitle
+        else book.meta.title,
         **extra,
     }
-    return environment().get_template(template).render(context)
+    return book_environment(book).get_template(template).render(context)

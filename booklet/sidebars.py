@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from . import i18n
 from .model import Item, Sidebar
 
 TitleRule = Literal["required", "optional", "none"]
@@ -65,8 +66,9 @@ MONTHS = {
         ]
     )
 }
+# '10 May 1940', '1er mai 1940', '10. Mai 1940', 'mei 1941', '1940–1944'.
 DATE = re.compile(
-    r"^(?:(?P<day>\d{1,2})\s+)?(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{3,4})(?:\s*[–-].*)?$"
+    r"^(?:(?P<day>\d{1,2})(?:\.|er)?\s+)?(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{3,4})(?:\s*[–-].*)?$"
 )
 ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?$")
 
@@ -146,8 +148,11 @@ def check_required(
             report(line, f"{named} needs field '{name}' (fields: {', '.join(schema.fields)})")
 
 
-def date_key(text: str) -> tuple[int, int, int] | None:
-    """A sortable (year, month, day) for '1940', 'May 1940', '10 May 1940' or '1940-05-10'."""
+def date_key(text: str, language: str = "en") -> tuple[int, int, int] | None:
+    """A sortable (year, month, day) for '1940', 'May 1940', '10 May 1940' or '1940-05-10'.
+
+    Month names may be English or in the book's language ('10 mei 1940', '10. Mai 1940').
+    """
     text = text.strip()
     iso = ISO_DATE.match(text)
     if iso:
@@ -157,7 +162,8 @@ def date_key(text: str) -> tuple[int, int, int] | None:
         return None
     month = 0
     if match["month"]:
-        month = MONTHS.get(match["month"].lower(), -1)
+        name = match["month"].lower()
+        month = MONTHS.get(name) or i18n.month_numbers(language).get(name, -1)
         if month < 0:
             return None
     if match["day"] and not month:
@@ -165,7 +171,11 @@ def date_key(text: str) -> tuple[int, int, int] | None:
     return int(match["year"]), month, int(match["day"] or 0)
 
 
-def parse_number(text: str) -> float | None:
+def parse_number(text: str, language: str = "en") -> float | None:
+    """A chart value: written the book's way ('70.000' in Dutch) or the English way ('70,000')."""
+    local = i18n.parse_number(text, language)
+    if local is not None:
+        return local
     cleaned = text.strip().replace(",", "").replace("\u202f", "").replace(" ", "")
     try:
         return float(cleaned)
@@ -181,7 +191,7 @@ def split_pair(item: RawItem) -> tuple[str, str] | None:
 
 
 def build_items(
-    kind: str, body: RawBody, inline: Callable[[str], str], report: Report
+    kind: str, body: RawBody, inline: Callable[[str], str], report: Report, language: str = "en"
 ) -> tuple[Item, ...]:
     """Check a list-shaped body and turn its entries into typed `Item`s."""
     schema = SCHEMAS[kind]
@@ -199,14 +209,14 @@ def build_items(
             continue
         key, rest = pair
         if kind == "chart":
-            number = parse_number(rest)
+            number = parse_number(rest, language)
             if number is None or number < 0:
                 report(raw.line, f"chart value '{rest}' for '{key}' is not a number; write digits")
                 continue
             items.append(Item(key, f"{rest}", raw.line, number))
             continue
         if kind == "timeline":
-            when = date_key(key)
+            when = date_key(key, language)
             if when is None:
                 report(
                     raw.line,
@@ -234,12 +244,13 @@ def build_sidebar(
     inline: Callable[[str], str],
     line: int,
     report: Report,
+    language: str = "en",
 ) -> Sidebar:
     """Validate a sidebar against its schema (reporting problems) and build the model object."""
     schema = SCHEMAS[kind]
     items: tuple[Item, ...] = ()
     if schema.body in ("list", "pairs"):
-        items = build_items(kind, body, inline, lambda ln, msg: report(ln or line, msg))
+        items = build_items(kind, body, inline, lambda ln, msg: report(ln or line, msg), language)
     elif body.empty:
         report(line, f"{kind} sidebar is empty; write {schema.example} between the fences")
     return Sidebar(

@@ -1,0 +1,222 @@
+"""A book's language tag and `labels:` in, its translated engine labels, dates and numbers out.
+
+The engine's words live in gettext catalogues inside the package (`booklet/locales/`), English
+being the message ids: `booklet.pot` lists every message, `<lang>/LC_MESSAGES/booklet.po` holds
+one language. The .po files are read and compiled in memory (no .mo to keep in step). Labels
+resolve as: the book's `labels:` → the region's catalogue (`nl_BE`) → the language's (`nl`) →
+English. Every message has a context, its key (`pgettext("contents", "Contents")`), which is
+also the key a book's `labels:` mapping uses to override it. Nothing here reads the environment
+(`LANG`): the book's language alone decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.support import Translations
+
+from .model import Meta
+from .resources import PACKAGE
+
+LOCALES = PACKAGE / "locales"
+DOMAIN = "booklet"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def read_catalogue(path: Path) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file, domain=DOMAIN)
+
+
+def template() -> Catalog:
+    """The message template (`booklet.pot`): every engine message in English."""
+    return read_catalogue(LOCALES / f"{DOMAIN}.pot")
+
+
+def shipped() -> tuple[str, ...]:
+    """The languages with a catalogue (English, the message ids, needs none), sorted."""
+    found = {p.parent.parent.name for p in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return tuple(sorted(found | {"en"}))
+
+
+@cache
+def label_keys() -> dict[str, str]:
+    """Every label key (a message's context) with its English text."""
+    return {str(m.context): str(m.id) for m in template() if m.id and m.context}
+
+
+def locale(tag: str) -> Locale | None:
+    """The CLDR locale of a language tag like 'nl-BE' (None if CLDR does not know it)."""
+    try:
+        return Locale.parse(tag.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def candidates(tag: str) -> list[str]:
+    """Catalogue names for a tag, most general first: 'nl-BE' → ['nl', 'nl_BE']."""
+    parts = tag.replace("_", "-").split("-")
+    names = [parts[0].lower()]
+    loc = locale(tag)
+    if loc is not None and loc.territory:
+        names.append(f"{loc.language}_{loc.territory}")
+    elif len(parts) > 1:
+        names.append(f"{parts[0].lower()}_{parts[1].upper()}")
+    return names
+
+
+def has_catalogue(tag: str) -> bool:
+    """True if the tag's language is English or has a shipped catalogue."""
+    language = candidates(tag)[0]
+    return language == "en" or catalogue_path(language).is_file()
+
+
+def check_label(key: str, value: str) -> str | None:
+    """What is wrong with a `labels:` override (None if nothing): it keeps the placeholders."""
+    english = label_keys()[key]
+    wanted, given = set(PLACEHOLDER.findall(english)), set(PLACEHOLDER.findall(value))
+    if wanted != given:
+        names = ", ".join(f"%({n})s" for n in sorted(wanted)) or "none"
+        return f"label '{key}' must keep the placeholders of '{english}' ({names})"
+    return None
+
+
+def escape_label(value: str) -> str:
+    """A `labels:` value as a msgstr: HTML-escaped (templates take msgstrs as markup), '%' doubled."""
+    return (
+        PLACEHOLDER.sub(
+            lambda m: f"\0{m.group(1)}\1",
+            html.escape(value, quote=True),
+        )
+        .replace("%", "%%")
+        .replace("\0", "%(")
+        .replace("\1", ")s")
+    )
+
+
+@cache
+def translations(tag: str, labels: tuple[tuple[str, str], ...] = ()) -> Translations:
+    """The book's translations: its language's catalogue, its region's, then its `labels:`."""
+    merged = Catalog(locale=None, domain=DOMAIN)
+
+    def put(msgid: Any, string: Any, context: str | None) -> None:
+        existing = merged.get(msgid, context)  # `add` would keep the earlier string
+        if existing is None:
+            merged.add(msgid, string, context=context)
+        else:
+            existing.string = string
+
+    english = {str(m.context): m for m in template() if m.id}
+    for name in candidates(tag):
+        path = catalogue_path(name)
+        if not path.is_file():
+            continue
+        for message in read_catalogue(path):
+            if message.id and message.string and not message.fuzzy:
+                put(message.id, message.string, message.context)
+    for key, value in labels:
+        if key in english:
+            put(english[key].id, escape_label(value), key)
+    buffer = BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def book_translations(meta: Meta) -> Translations:
+    return translations(meta.language, meta.labels)
+
+
+def label_text(meta: Meta, key: str, english: str, **values: object) -> str:
+    """One label as plain text (not HTML), for metadata the code writes: `pgettext` + values."""
+    message = str(book_translations(meta).pgettext(key, english))
+    return html.unescape(message % values)
+
+
+def babel_locale(tag: str) -> Locale:
+    """The CLDR locale for dates, numbers and lists (English if CLDR lacks the language)."""
+    loc = locale(tag)
+    if loc is None or not loc.months["format"]["wide"]:
+        return Locale("en")
+    return loc
+
+
+def has_dates(tag: str) -> bool:
+    """True if CLDR knows the tag's language and its month names."""
+    loc = locale(tag)
+    return loc is not None and bool(loc.months["format"]["wide"])
+
+
+def has_hyphenation(tag: str) -> bool:
+    """True if pyphen (WeasyPrint's hyphenation) has a dictionary for the tag."""
+    import pyphen
+
+    return pyphen.language_fallback(tag.replace("-", "_")) is not None
+
+
+def long_date(date: dt.date, tag: str) -> str:
+    """'1 maart 2026', '1 mars 2026', '1. März 2026'; plain 'en' keeps '1 March 2026'."""
+    loc = babel_locale(tag)
+    if str(loc) == "en":
+        return format_date(date, "d MMMM y", locale=loc)
+    return format_date(date, "long", locale=loc)
+
+
+def number(value: float, tag: str) -> str:
+    """A number the local way: 70,000 / 70.000 / 70 000."""
+    return format_decimal(value, locale=babel_locale(tag))
+
+
+@cache
+def month_numbers(tag: str) -> dict[str, int]:
+    """Month names of the tag's language, wide and abbreviated, lower case → 1..12."""
+    loc = locale(tag)
+    if loc is None:
+        return {}
+    found: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in loc.months[context][width].items():
+                found.setdefault(name.lower().rstrip("."), number)
+    return found
+
+
+def parse_number(text: str, tag: str) -> float | None:
+    """A number written the tag's way ('70.000', '70 000', '12,5'), or None."""
+    loc = locale(tag)
+    if loc is None or loc.language == "en":
+        return None
+    text = text.strip()
+    if loc.number_symbols["latn"]["group"].isspace():  # '70 000' typed with a plain space
+        text = text.replace(" ", loc.number_symbols["latn"]["group"])
+    try:
+        return float(parse_decimal(text, locale=loc, strict=True))
+    except (NumberFormatError, ValueError):
+        return None
+
+
+def names(items: Iterable[str], tag: str) -> str:
+    """'A, B and C' / 'A, B en C' / 'A, B et C' / 'A, B und C'."""
+    items = list(items)
+    if not items:
+        return ""
+    return format_list(items, locale=babel_locale(tag))
