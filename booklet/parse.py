@@ -37,6 +37,10 @@ FR_MARK = re.compile(r"(?<=[^\s!?;:«])[ \u00a0\u202f]?([;!?])(?=[\s)\]»”’!
 FR_COLON = re.compile(r"(?<=[^\s!?;:«])[ \u00a0\u202f]?:(?=\s|$)")
 FR_OPEN = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
 FR_CLOSE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
+FR_DIGITS = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")  # '30 000' kept on one line
+# '- 10. Mai 1942: …' in a sidebar list is a date, not a nested ordered list starting at 10.
+BULLET_NUMBER = re.compile(r"^([ \t]*[-*+][ \t]+\d{1,9})\.(?=[ \t])", re.M)
+ESCAPED_NUMBER = re.compile(r"^(\d{1,9})\\\.")
 EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
@@ -116,6 +120,7 @@ def french_spacing(state: StateCore) -> None:
                 text = FR_COLON.sub("\u00a0:", text)
                 text = FR_OPEN.sub("«\u202f", text)
                 text = FR_CLOSE.sub("\u202f»", text)
+                text = FR_DIGITS.sub("\u202f", text)
                 child.content = text[1:] if glued else text
             previous = child
 
@@ -533,7 +538,7 @@ class ChapterParser:
 
     def sidebar_body(self, text: str, first_line: int) -> RawBody:
         env: dict[str, Any] = {"slug": self.slug}
-        tokens = self.md.parse(text, env)
+        tokens = self.md.parse(BULLET_NUMBER.sub(r"\1\\.", text), env)
         self.check_parsed(tokens, env, first_line)
         tokens, _ = split_footnotes(tokens)
         self.prepare(tokens, first_line - self.first_line, sidebar=True)
@@ -559,7 +564,7 @@ class ChapterParser:
                         continue
                     found.append(
                         RawItem(
-                            inline.content,
+                            ESCAPED_NUMBER.sub(r"\1.", inline.content),
                             self.renderer.renderInline(inline.children, self.md.options, env),
                             first_line + (t.map[0] if t.map else 0),
                         )

@@ -24,10 +24,11 @@ from conftest import ROOT, SAMPLE, run_cli
 from booklet import glyphs, i18n, render_html
 from booklet.errors import ManuscriptError
 from booklet.load import load
+from booklet.resources import STYLES, TEMPLATES
 
 LANGUAGES = ROOT / "tests" / "languages"
 SHIPPED = ("nl", "fr", "de")
-TEMPLATE_FILES = sorted(p for p in render_html.TEMPLATES.rglob("*") if p.is_file())
+TEMPLATE_FILES = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
 # What the engine writes in each language, as a reader sees it in the outputs.
 OWN_WORDS = {
     "nl": ("Inhoud", "Woordenlijst", "1 maart 2026"),
@@ -110,7 +111,7 @@ def words_outside_markup(source: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "template", TEMPLATE_FILES, ids=lambda p: p.relative_to(render_html.TEMPLATES).as_posix()
+    "template", TEMPLATE_FILES, ids=lambda p: p.relative_to(TEMPLATES).as_posix()
 )
 def test_templates_write_no_words_of_their_own(template: Path) -> None:
     assert words_outside_markup(template.read_text(encoding="utf-8")) == []
@@ -123,7 +124,7 @@ def test_the_lint_finds_a_bare_word() -> None:
 
 
 def test_stylesheets_write_no_words() -> None:
-    for sheet in render_html.STYLES.glob("*.css"):
+    for sheet in STYLES.glob("*.css"):
         css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
         for value in re.findall(r"content:\s*([^;}]*)", css):
             strings = [
