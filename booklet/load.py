@@ -17,7 +17,7 @@ import yaml
 
 from . import glyphs, i18n
 from .confine import check_inside
-from .errors import Collector, in_reading_order, suggest
+from .errors import Collector, Diagnostic, in_reading_order, suggest
 from .model import Book, Chapter, Image, Meta, Sidebar, Term
 from .parse import ChapterParser, make_markdown, slugify
 from .svg import check_svg
