@@ -71,6 +71,11 @@ handout_papers: [A4, Letter]
 # cover_alt: "What the photo shows"
 # cover_credit: "Cover photo: Name, licence"
 
+# The words the engine adds come in the book's language ("Inhoud", "Table des matières").
+# Give this book its own word for any of them; the README's "Languages" lists the keys.
+# labels:
+#   questions: "Talk about it"
+
 # The chapters in reading order. Without this list, every NN-name.md file is a chapter,
 # in file-name order.
 chapters:
