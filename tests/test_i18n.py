@@ -372,7 +372,11 @@ def leaks(text: str, language: str, own: tuple[str, ...] = ()) -> list[str]:
 
 
 def test_the_leak_check_finds_english() -> None:
-    assert leaks("Het was Page 1 of 2 en zo", "nl") == ["Page %(page)s of %(pages)s", "page"]
+    assert leaks("Het was Page 1 of 2 en zo", "nl") == [
+        "Page",
+        "Page %(page)s of %(pages)s",
+        "page",
+    ]
     assert leaks("Pagina 1 van 2, of toch niet", "nl") == []
     assert leaks("Bron: De aantekeningen. Inhoud", "nl") == []
     assert leaks("FOR DISCUSSION", "de") == ["For discussion"]
