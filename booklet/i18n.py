@@ -214,6 +214,20 @@ def parse_number(text: str, tag: str) -> float | None:
         return None
 
 
+def file_size(size: int, tag: str) -> str:
+    """A file's size as file managers write it, in decimal units: '850 kB', '1.2 MB' / '1,2 MB'."""
+    loc = babel_locale(tag)
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{format_decimal(size / 1_000_000, '0.0', locale=loc)} MB"
+
+
+def language_name(tag: str) -> str:
+    """The language's own name for itself: 'Nederlands (België)', 'français', 'English'."""
+    loc = locale(tag)
+    return loc.get_display_name(loc) or tag if loc is not None else tag
+
+
 def names(items: Iterable[str], tag: str) -> str:
     """'A, B and C' / 'A, B en C' / 'A, B et C' / 'A, B und C'."""
     items = list(items)

@@ -65,6 +65,8 @@ def web_links(context: Context, html: str) -> Markup:
     book: Book = context["book"]
     html = EPUB_TYPE.sub("", html)
     return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1), ".html")}"', html))
+
+
 def css_content(message: str) -> Markup:
     """A label with `{counter}` markers as a CSS `content` value: "Page " counter(page) ….
 
@@ -136,6 +138,7 @@ def environment(language: str = "en", labels: tuple[tuple[str, str], ...] = ()) 
     env.filters["long_date"] = lambda date: i18n.long_date(date, language)
     env.filters["number"] = lambda value: i18n.number(value, language)
     env.filters["names"] = lambda items: i18n.names(items, language)
+    env.filters["filesize"] = lambda size: i18n.file_size(size, language)
     return env
 
 

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from . import render_html
+from . import i18n, render_html
 from .epub_fonts import EpubFace
 from .errors import BuildError, Diagnostic, ManuscriptError
 from .images import read_original, web_files
@@ -44,7 +44,6 @@ CSP = (
     "base-uri 'none'; form-action 'none'"
 )
 OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
-TRIMS = {"A5": "A5, 148 × 210 mm", "half-letter": "half letter, 5.5 × 8.5 in"}
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip"}
 WEB_FONT_VERSION = "1"  # bump when web fonts are made differently, to leave old cache files
 
@@ -208,11 +207,17 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
         "opds_type": OPDS_TYPE,
         "first": page_name(chapters[0]),
         "page_name": page_name,
-        "trims": TRIMS,
+        "trims": {
+            "A5": i18n.label_text(book.meta, "trim-a5", "A5, 148 × 210 mm"),
+            "half-letter": i18n.label_text(
+                book.meta, "trim-half-letter", "half letter, 5.5 × 8.5 in"
+            ),
+        },
         "downloads": {d.kind: d for d in site.downloads if d.kind not in ("handout", "handouts")},
         "handouts": handouts,
         "cover_url": absolute(book, site.cover) if site.cover else "",
-        "date_text": f"{book.meta.date.day} {book.meta.date:%B %Y}",
+        "date_text": i18n.long_date(book.meta.date, book.meta.language),
+        "language_name": i18n.language_name(book.meta.language),
     }
 
     def render(template: str, name: str, **extra: Any) -> Page:
