@@ -265,19 +265,9 @@ def kill_child(pid: int, pipe: int) -> None:
 
 def fork_pdf(book: Book, folder: Path) -> tuple[int, int]:
     """Lay out and write the screen PDF in a child; its (pid, the read end of its result pipe)."""
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid:
-        os.close(write_end)
-        return pid, read_end
-    status = 1
-    try:
-        os.close(read_end)
-        from .workers import die_with_parent
+    from .workers import fork_child
 
-        die_with_parent(parent)
-        result: tuple[str, str]
+    def work() -> tuple[str, str]:
         try:
             from .build import fixed_timestamps
             from .confine import refusals
@@ -288,14 +278,11 @@ def fork_pdf(book: Book, folder: Path) -> tuple[int, int]:
                 (output,) = render_screen(book, folder)
             if refused:
                 raise RuntimeError(refused[0])
-            result = ("ready", f"{output.path}\n{output.pages}")
+            return ("ready", f"{output.path}\n{output.pages}")
         except BaseException as exc:  # reported on the page, never a traceback in the terminal
-            result = ("failed", str(exc) or type(exc).__name__)
-        with os.fdopen(write_end, "wb") as pipe:
-            pickle.dump(result, pipe)
-        status = 0
-    finally:
-        os._exit(status)
+            return ("failed", str(exc) or type(exc).__name__)
+
+    return fork_child(work)
 
 
 class Preview:

@@ -143,24 +143,32 @@ def parallel() -> bool:
 def start_worker(
     job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]
 ) -> tuple[int, int]:
+    def work() -> tuple[str, Any]:
+        try:
+            return ("ok", run_job(job, staging, renderers))
+        except BaseException as exc:  # everything goes back to the parent, which decides
+            return error_message(exc)
+
+    return fork_child(work)
+
+
+def fork_child(work: Callable[[], object]) -> tuple[int, int]:
+    """Run `work` in a forked child that dies with its parent; return the child's pid and the
+    read end of the pipe its pickled result comes back on."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
     if pid:
         os.close(write_end)
         return pid, read_end
-    # The worker: never returns into the caller's stack (a test runner, the CLI).
+    # The child: never returns into the caller's stack (a test runner, the CLI, the server).
     status = 1
     try:
         os.close(read_end)
         die_with_parent(parent)
-        message: tuple[str, Any]
-        try:
-            message = ("ok", run_job(job, staging, renderers))
-        except BaseException as exc:  # everything goes back to the parent, which decides
-            message = error_message(exc)
+        result = work()
         with os.fdopen(write_end, "wb") as pipe:
-            pickle.dump(message, pipe)
+            pickle.dump(result, pipe)
         status = 0
     finally:
         os._exit(status)
