@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote
 
-from .confine import Refused
+from .confine import Refused, check_inside
 from .errors import BuildError, ManuscriptError
 from .load import load
 from .model import Book
@@ -104,23 +104,20 @@ def site_file(site: Path, url_path: str) -> Path | None:
     path = unquote(url_path.split("?", 1)[0].split("#", 1)[0])
     if "\x00" in path or "\\" in path or not path.startswith("/"):
         return None
-    parts = path.split("/")[1:]
+    parts = [part for part in path.split("/") if part]
     if any(part in (".", "..") for part in parts):
         return None
-    candidate = site.joinpath(*[part for part in parts if part])
-    current = site
-    for part in [part for part in parts if part]:
-        current = current / part
-        if current.is_symlink():
+    candidate = site
+    for part in parts:
+        candidate = candidate / part
+        if candidate.is_symlink():
             return None
     if candidate.is_dir():
         candidate = candidate / "index.html"
         if candidate.is_symlink():
             return None
     real = Path(os.path.realpath(candidate))
-    if not real.is_relative_to(os.path.realpath(site)) or not real.is_file():
-        return None
-    return real
+    return real if check_inside(real, [site]) and real.is_file() else None
 
 
 @dataclass
