@@ -60,6 +60,14 @@ def location(path: Path, weight: int, optical_size: float) -> dict[str, float]:
 
 
 @cache
+def write_cached(path: Path, data: bytes) -> None:
+    """Write a made file into a cache folder whole: a concurrent build sees all of it or none."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
+        part.write(data)
+    os.chmod(part.name, 0o644)
+    os.replace(part.name, path)
+
+
 def cache_folder(name: str) -> Path:
     """A folder for made files (font instances, resized images): $BOOKLET_CACHE/<name>, else
     the user's cache folder. One that cannot be written falls back to a temporary one for this
@@ -97,10 +105,7 @@ def instance_file(face: Face, weight: int) -> Path:
     path = cache_dir() / f"{stem}-{weight}-{key.hexdigest()[:16]}.ttf"
     if not path.is_file():
         data = static_instance(face.path, axes)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
-            part.write(data)
-        os.chmod(part.name, 0o644)
-        os.replace(part.name, path)  # atomic: a concurrent build sees the whole file or none
+        write_cached(path, data)
     return path
 
 

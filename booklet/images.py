@@ -20,7 +20,6 @@ import math
 import os
 import posixpath
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -126,16 +125,15 @@ def cached(data: bytes, media_type: str, settings: Settings, stem: str) -> Versi
     key.update(f"{VERSION} {settings} {encoder_versions()}".encode())
     suffix = ".png" if media_type == "image/png" else ".jpg"
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)[:40]
+    from .fonts import write_cached
+
     path = cache_dir() / f"{safe}-{key.hexdigest()[:20]}{suffix}"
     stem = safe
     if path.is_file():
         width, height = pixel_size(path)
     else:
         encoded, width, height = encode(data, media_type, settings)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
-            part.write(encoded)
-        os.chmod(part.name, 0o644)
-        os.replace(part.name, path)  # atomic: a concurrent build sees the whole file or none
+        write_cached(path, encoded)
     return Version(path, media_type, width, height, stem)
 
 

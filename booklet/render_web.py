@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -263,7 +262,7 @@ def web_font(face: EpubFace, characters: str) -> bytes:
     from importlib.metadata import version
 
     from .epub_fonts import source_path, static_font
-    from .fonts import cache_folder, source_digest
+    from .fonts import cache_folder, source_digest, write_cached
     from .instance import harfbuzz_version
 
     key = hashlib.sha256(source_digest(source_path(face)))
@@ -282,10 +281,7 @@ def web_font(face: EpubFace, characters: str) -> bytes:
     out = io.BytesIO()
     font.save(out, reorderTables=False)
     data = out.getvalue()
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
-        part.write(data)
-    os.chmod(part.name, 0o644)
-    os.replace(part.name, path)  # atomic: a concurrent build sees the whole file or none
+    write_cached(path, data)
     return data
 
 
