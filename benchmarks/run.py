@@ -85,7 +85,7 @@ class Bench:
         self.env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{self.env.get('PATH', '')}"
         self.env["PYTHONPATH"] = f"{PROJECT}{os.pathsep}{self.env.get('PYTHONPATH', '')}"
         self.pandoc = pandoc_path()
-        from booklet.build import RENDERERS
+        from booklet.builder import RENDERERS
 
         self.renderers = list(RENDERERS)
 

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from .deadline import BuildStopped, BuildTimeout, guard
-from .errors import SWAPPED, BuildError, ManuscriptError
+from booklet.builder.deadline import BuildStopped, BuildTimeout, guard
+from booklet.errors import SWAPPED, BuildError, ManuscriptError
 
 DEFAULT_TIMEOUT = 600
 
@@ -115,7 +115,7 @@ def run_build(
     strict: bool,
     force: bool,
 ) -> None:
-    from .build import GROUPS, UnsafeOutput, build
+    from booklet.builder import GROUPS, UnsafeOutput, build
 
     unknown = [name for name in only if name not in GROUPS]
     if unknown:
@@ -157,8 +157,8 @@ def print_versions(ctx: click.Context) -> None:
 
     from weasyprint.text.ffi import pango
 
-    from . import __version__
-    from .instance import harfbuzz_version
+    from booklet import __version__
+    from booklet.assets.instance import harfbuzz_version
 
     encoded = pango.pango_version()  # major * 10000 + minor * 100 + micro
     pango_version = f"{encoded // 10000}.{encoded // 100 % 100}.{encoded % 100}"
@@ -185,8 +185,8 @@ def check(manuscript: Path, style: str) -> None:
 
     Exit status 0 when there is no error, 1 when there are.
     """
-    from .check import check as run_check
-    from .check import formatted
+    from booklet.commands.check import check as run_check
+    from booklet.commands.check import formatted
 
     if not manuscript.is_dir():
         raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
@@ -209,7 +209,7 @@ def check(manuscript: Path, style: str) -> None:
 )
 def new(folder: Path, title: str, language: str) -> None:
     """Create a starter manuscript in FOLDER (new, or empty)."""
-    from .starter import StarterError, create
+    from booklet.commands.new import StarterError, create
 
     try:
         files = create(folder, title, language)
@@ -240,7 +240,7 @@ def new(folder: Path, title: str, language: str) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
     """Preview the web edition, rebuilt and reloaded on every save (Ctrl-C stops)."""
-    from .serve import run, web_renderer
+    from booklet.preview import run, web_renderer
 
     if not manuscript.is_dir():
         raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Book
+    from booklet.model import Book
 
 MAX_FILE_BYTES = 20_000_000
 MAX_DATA_URL_BYTES = 2_000_000  # what WeasyPrint may decode from one data: URL
@@ -53,9 +53,9 @@ def refusals() -> Iterator[list[str]]:
 def book_roots(book: Book) -> tuple[Path, ...]:
     """The folders any output may read from: the manuscript, templates, styles, fonts, and the
     images made from the manuscript's."""
-    from .fonts import font_dirs
-    from .images import cache_dir
-    from .resources import STYLES, TEMPLATES
+    from booklet.assets.fonts import font_dirs
+    from booklet.assets.images import cache_dir
+    from booklet.resources import STYLES, TEMPLATES
 
     return (book.root, TEMPLATES, STYLES, *font_dirs(), cache_dir())
 

@@ -29,8 +29,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from babel.support import Translations
 
-from .model import Meta
-from .resources import PACKAGE
+from booklet.model import Meta
+from booklet.resources import PACKAGE
 
 LOCALES = PACKAGE / "locales"
 DOMAIN = "booklet"

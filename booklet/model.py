@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic
+from booklet.errors import Diagnostic
 
 
 @dataclass(frozen=True)

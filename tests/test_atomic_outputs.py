@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 from safety_helpers import ROOT, SAMPLE
 
-from booklet import build as build_module
-from booklet.build import UnsafeOutput, check_out_dir, clean_stale, swap_in
+from booklet import builder as build_module
+from booklet.builder import UnsafeOutput, check_out_dir, clean_stale, swap_in
 from booklet.cli import main
 from booklet.confine import read_confined
 from booklet.model import Book
-from booklet.render_pdf import Output
+from booklet.render.pdf import Output
 
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from booklet import columns
-from booklet.build import fixed_timestamps
+from booklet.builder import fixed_timestamps
 from booklet.load import load
-from booklet.render_handouts import handout
-from booklet.render_pdf import write
+from booklet.render import columns
+from booklet.render.handouts import handout
+from booklet.render.pdf import write
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from conftest import ROOT, SAMPLE, run_cli
 
 from booklet.cli import main
 from booklet.load import load
-from booklet.sidebars import SCHEMAS
+from booklet.load.sidebars import SCHEMAS
 
 CHECK = ROOT / "tests" / "check"
 BAD = ROOT / "tests" / "bad"

@@ -19,11 +19,11 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from booklet import render_epub
-from booklet.build import build
+from booklet.builder import build
 from booklet.load import load
 from booklet.model import Book
-from booklet.render_pdf import screen_document
+from booklet.render import epub
+from booklet.render.pdf import screen_document
 
 PROJECT = Path(__file__).resolve().parent.parent
 MANUSCRIPTS = {
@@ -466,6 +466,6 @@ def test_building_twice_gives_the_same_bytes(tmp_path: Path) -> None:
 
 def test_source_date_epoch_sets_the_modified_time(monkeypatch: pytest.MonkeyPatch) -> None:
     book = load(MANUSCRIPTS["images"])
-    assert render_epub.modified(book) == dt.datetime(2026, 2, 3, tzinfo=dt.UTC)
+    assert epub.modified(book) == dt.datetime(2026, 2, 3, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert render_epub.modified(book) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert epub.modified(book) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

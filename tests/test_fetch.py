@@ -22,7 +22,7 @@ from booklet.confine import (
     read_confined,
     refusals,
 )
-from booklet.fetch import BlockedURL, ConfinedFetcher, refuse_attachments
+from booklet.render.fetcher import BlockedURL, ConfinedFetcher, refuse_attachments
 
 
 @pytest.fixture

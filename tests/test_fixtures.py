@@ -12,7 +12,7 @@ import pytest
 
 from booklet.errors import ManuscriptError
 from booklet.load import load
-from booklet.render_html import environment
+from booklet.render.templates import environment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOOK_YAML = 'title: "Fixture"\nlanguage: en\ndate: 2026-01-01\n'
@@ -72,7 +72,7 @@ def test_fixture(
 
 
 def test_every_kind_has_a_fixture() -> None:
-    from booklet.sidebars import SCHEMAS
+    from booklet.load.sidebars import SCHEMAS
 
     text = (FIXTURES / "sidebars.md").read_text(encoding="utf-8")
     for kind in SCHEMAS:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from booklet import render_handouts
-from booklet.build import fixed_timestamps
+from booklet.builder import fixed_timestamps
 from booklet.load import load
-from booklet.render_handouts import LINE_MM, PX_PER_MM, handout, room_per_question
-from booklet.render_pdf import write
+from booklet.render import handouts
+from booklet.render.handouts import LINE_MM, PX_PER_MM, handout, room_per_question
+from booklet.render.pdf import write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,18 +27,18 @@ def test_lines_grown_in_place_fill_the_sheet_with_one_layout(
 ) -> None:
     chapter = next(c for c in book.handout_chapters if c.slug == slug)
     layouts: list[int] = []
-    original = render_handouts.handout_layout
+    original = handouts.handout_layout
 
     def counted(*args: Any) -> Any:
         layouts.append(args[3])  # the answer lines asked for
         return original(*args)
 
-    monkeypatch.setattr(render_handouts, "handout_layout", counted)
+    monkeypatch.setattr(handouts, "handout_layout", counted)
     with fixed_timestamps(book):
         grown = handout(book, chapter, paper)
         assert layouts == [3]  # one layout of the whole handout, with three lines a question
         ruled = [
-            b.height for p in grown.pages for b in render_handouts.with_class(p, "answer-lines")
+            b.height for p in grown.pages for b in handouts.with_class(p, "answer-lines")
         ]
         lines = round(max(ruled) / PX_PER_MM / LINE_MM)  # each box: lines × 7 mm + 1 mm
         assert lines > 3, "the shipped handouts have room for more lines"

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 from conftest import run_cli as build
 from pypdf import PdfReader
 
-from booklet.render_print import saddle_stitch
+from booklet.render.prepress import saddle_stitch
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"

@@ -20,7 +20,7 @@ from safety_helpers import BOOK, leaks, make_outside
 from booklet.cli import main
 from booklet.errors import ManuscriptError
 from booklet.load import load
-from booklet.render_html import render
+from booklet.render.templates import render
 
 HOSTILE_BOOK = """\
 title: "<script>alert('title')</script> Hostile"
@@ -328,11 +328,11 @@ def test_the_real_pipeline_uses_the_confined_fetcher(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A template that points outside (here: a font) fails the build; dist/ is not written."""
-    import booklet.render_html
+    import booklet.render.templates
 
     outside = make_outside(tmp_path / "outside")
     font = f'@font-face {{ font-family: "Leak"; src: url("{(outside / "secret.txt").as_uri()}") }}'
-    monkeypatch.setattr(booklet.render_html, "font_face_css", lambda: font)
+    monkeypatch.setattr(booklet.render.templates, "font_face_css", lambda: font)
     root = chapter_with("Text.", tmp_path / "book")
     out = tmp_path / "dist"
     result = CliRunner().invoke(main, ["--manuscript", str(root), "--out", str(out)])

@@ -21,9 +21,10 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 from conftest import ROOT, SAMPLE, run_cli
 
-from booklet import glyphs, i18n, render_html
+from booklet import i18n
 from booklet.errors import ManuscriptError
-from booklet.load import load
+from booklet.load import glyphs, load
+from booklet.render import templates
 from booklet.resources import STYLES, TEMPLATES
 
 LANGUAGES = ROOT / "tests" / "languages"
@@ -213,7 +214,7 @@ def test_a_language_without_catalogue_builds_in_english_with_one_warning(tmp_pat
         "labels (shipped: de, en, fr, nl); they stay English. Set them under 'labels:' in "
         "book.yaml, or add a catalogue (README, 'Languages')",
     )
-    page = render_html.render("book.html", book)
+    page = templates.render("book.html", book)
     assert ">Contents</h1>" in page and "For discussion" in page
     assert "15 de enero de 2026" in page  # CLDR knows Spanish dates all the same
 
@@ -230,7 +231,7 @@ def test_labels_override_the_catalogue_escaped(tmp_path: Path) -> None:
         ("questions", "Bespreek in de klas"),
         ("source", "Naar <i>%(source)s</i> & co"),
     )
-    page = render_html.render("book.html", book)
+    page = templates.render("book.html", book)
     assert "Bespreek in de klas" in page and "Gespreksvragen" not in page
     assert "Naar &lt;i&gt;The notes&lt;/i&gt; &amp; co" in page
     assert ">Inhoud</h1>" in page  # the other labels still come from the catalogue

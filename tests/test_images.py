@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from PIL import Image
 
-from booklet import images
+from booklet.assets import images
 
 # Budgets from the generated images (a 5.8 MB phone photo): the screen PDF and each handout must
 # stay near what the downsampled pictures weigh, not carry the photo.

@@ -115,7 +115,7 @@ def test_unexpected_os_errors_are_named(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("booklet.build.build", fail)
+    monkeypatch.setattr("booklet.builder.build", fail)
     monkeypatch.chdir(tmp_path)
     shutil.copytree(MANUSCRIPT, tmp_path / "manuscript")
     result = CliRunner().invoke(cli.main, ["--out", "out"])

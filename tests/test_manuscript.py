@@ -10,8 +10,8 @@ import pytest
 from conftest import MANUSCRIPT, SHARED
 
 from booklet.load import load
+from booklet.load.sidebars import SCHEMAS
 from booklet.model import Sidebar
-from booklet.sidebars import SCHEMAS
 
 NOTES = SHARED / "source" / "belgium-resistance.txt"
 QUOTE_FENCE = re.compile(r"^:::\{quote\}.*?^:::$", re.M | re.S)

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from booklet.serve import is_source, site_file
-from booklet.starter import create
+from booklet.commands.new import create
+from booklet.preview import is_source, site_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 STARTUP = 180  # seconds: a loaded 2-core machine imports WeasyPrint slowly
@@ -67,7 +67,7 @@ def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    pytest.importorskip("booklet.render_web")  # the web edition (issue #11) it serves
+    pytest.importorskip("booklet.render.web")  # the web edition (issue #11) it serves
     manuscript = tmp_path_factory.mktemp("serve") / "my-booklet"
     create(manuscript, "Live Preview", "en")
     command = [sys.executable, str(ROOT / "build.py"), "serve", "--manuscript", str(manuscript)]

@@ -27,7 +27,7 @@ from conftest import MANUSCRIPT, SAMPLE, run_cli
 from markupsafe import escape
 
 from booklet.load import load
-from booklet.render_web import CSP, Site, pages
+from booklet.render.web import CSP, Site, pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -292,7 +292,7 @@ def test_opds_feed_parses_and_its_links_resolve(
 
 def test_edition_alone_for_a_preview(tmp_path: Path) -> None:
     """What `booklet serve` writes: the pages without downloads, the feed or the cover."""
-    from booklet.render_web import write_edition
+    from booklet.render.web import write_edition
 
     book = load(SAMPLE)
     written = write_edition(book, tmp_path / "web")

@@ -20,14 +20,14 @@ from conftest import run_cli as cli
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from booklet import build as build_module
-from booklet.build import build
+from booklet import builder as build_module
+from booklet.assets.fonts import faces
+from booklet.assets.instance import _fonttools_instance, static_instance
+from booklet.builder import build
 from booklet.cli import main
 from booklet.confine import read_confined
-from booklet.fonts import faces
-from booklet.instance import _fonttools_instance, static_instance
 from booklet.model import Book
-from booklet.render_pdf import Output
+from booklet.render.pdf import Output
 
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"

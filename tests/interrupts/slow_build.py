@@ -11,10 +11,11 @@ import os
 import time
 from pathlib import Path
 
+from booklet.render_pdf import Output, render_screen
+
 from booklet import build
 from booklet.cli import main
 from booklet.model import Book
-from booklet.render_pdf import Output, render_screen
 
 
 def stalling(book: Book, out_dir: Path) -> list[Output]:

@@ -11,10 +11,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import __version__, i18n
-from .fonts import SANS, SERIF, font_face_css
-from .model import Book, Chapter
-from .resources import TEMPLATES
+from booklet import __version__, i18n
+from booklet.assets.fonts import SANS, SERIF, font_face_css
+from booklet.model import Book, Chapter
+from booklet.resources import TEMPLATES
 
 NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)"[^>]*>(\d+)</a>')
 PARAGRAPH = re.compile(r"</?p>")
@@ -104,7 +104,7 @@ def local_links(html: str) -> Markup:
 @pass_context
 def media_images(context: Context, html: str, medium: str) -> Markup:
     """Point the book's images at their version for a medium (`images.for_medium`)."""
-    from .images import for_medium
+    from booklet.assets.images import for_medium
 
     return Markup(for_medium(context["book"], str(html), medium))
 

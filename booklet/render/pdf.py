@@ -12,10 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic
-from .model import Book, Image
-from .render_html import render
-from .resources import STYLES
+from booklet.errors import Diagnostic
+from booklet.model import Book, Image
+from booklet.render.templates import render
+from booklet.resources import STYLES
 
 TRIM_SIZES = {"A5": "148mm 210mm", "half-letter": "5.5in 8.5in"}
 
@@ -61,7 +61,7 @@ def font_config() -> Any:
 
 
 def fetcher(book: Book) -> Any:
-    from .fetch import ConfinedFetcher
+    from booklet.render.fetcher import ConfinedFetcher
 
     return ConfinedFetcher.for_book(book)
 
@@ -112,9 +112,9 @@ def warm_up(book: Book) -> None:
     templates compiled and the stylesheets parsed."""
     import weasyprint  # noqa: F401
 
-    from .columns import install
-    from .fonts import static_faces
-    from .render_html import environment
+    from booklet.assets.fonts import static_faces
+    from booklet.render.columns import install
+    from booklet.render.templates import environment
 
     install()
     static_faces()
@@ -135,11 +135,11 @@ def layout(
     """Lay out a template of the book with stylesheets and a page size (default: the trim)."""
     from weasyprint import HTML
 
-    from .columns import install
+    from booklet.render.columns import install
 
     install()  # column balancing that searches instead of stepping 1 px (WeasyPrint 70 only)
     source = render(template, book, **extra)
-    from .fetch import refuse_attachments
+    from booklet.render.fetcher import refuse_attachments
 
     html = HTML(string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher(book))
     document = html.render(stylesheets=stylesheets(book, styles, size), font_config=font_config())
@@ -169,7 +169,7 @@ def placements(document: Any) -> list[tuple[Any, list[Any]]]:
 
 def drawn_image(book: Book, box: Any) -> Image | None:
     """The book's PNG or JPEG image an `<img>` box shows, if any."""
-    from .images import book_image
+    from booklet.assets.images import book_image
 
     src = box.element.get("src", "") if box.element is not None else ""
     image = book_image(book, src)
@@ -183,7 +183,7 @@ def screen_images(book: Book, document: Any) -> list[tuple[Any, Any]]:
     """
     from weasyprint.images import RasterImage
 
-    from .images import PRINT, SCREEN_PPI, downsampled, version
+    from booklet.assets.images import PRINT, SCREEN_PPI, downsampled, version
 
     swaps: list[tuple[Any, Any]] = []
     if all(image.media_type == "image/svg+xml" for image in book.images):
@@ -252,7 +252,7 @@ def screen_pdf(book: Book) -> bytes:
 def preflight(book: Book, document: Any) -> list[Diagnostic]:
     """A warning for each image printed under `images.PRINT_PPI` at its placed size, at the
     line that shows it (its first use, with its coarsest placement)."""
-    from .images import PRINT_PPI, ppi
+    from booklet.assets.images import PRINT_PPI, ppi
 
     found: list[Diagnostic] = []
     if all(image.media_type == "image/svg+xml" for image in book.images):

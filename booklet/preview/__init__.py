@@ -39,11 +39,11 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote
 
-from .confine import Refused, check_inside
-from .errors import BuildError, ManuscriptError
-from .load import load
-from .model import Book
-from .resources import STYLES, TEMPLATES
+from booklet.confine import Refused, check_inside
+from booklet.errors import BuildError, ManuscriptError
+from booklet.load import load
+from booklet.model import Book
+from booklet.resources import STYLES, TEMPLATES
 
 Renderer = Callable[[Book, Path], object]
 
@@ -152,7 +152,7 @@ class PdfWorker:
     def __init__(self) -> None:
         import weasyprint  # noqa: F401  (0.5 s: paid once, before the first change)
 
-        from .fonts import static_faces
+        from booklet.assets.fonts import static_faces
 
         static_faces()
         requests_read, self.requests = os.pipe()
@@ -164,7 +164,7 @@ class PdfWorker:
             try:
                 os.close(self.requests)
                 os.close(self.results)
-                from .workers import die_with_parent
+                from booklet.builder.workers import die_with_parent
 
                 die_with_parent(parent)
                 self.serve(requests_read, results_write)
@@ -262,13 +262,13 @@ def kill_child(pid: int, pipe: int) -> None:
 
 def fork_pdf(book: Book, folder: Path) -> tuple[int, int]:
     """Lay out and write the screen PDF in a child; its (pid, the read end of its result pipe)."""
-    from .workers import fork_child
+    from booklet.builder.workers import fork_child
 
     def work() -> tuple[str, str]:
         try:
-            from .build import fixed_timestamps
-            from .confine import refusals
-            from .render_pdf import capture_warnings, render_screen
+            from booklet.builder import fixed_timestamps
+            from booklet.confine import refusals
+            from booklet.render.pdf import capture_warnings, render_screen
 
             folder.mkdir(parents=True, exist_ok=True)
             with fixed_timestamps(book), capture_warnings(), refusals() as refused:
@@ -713,7 +713,7 @@ def web_renderer() -> Renderer:
     Raises LookupError when this engine has no web edition (`render_web`).
     """
     try:
-        from .render_web import write_edition
+        from booklet.render.web import write_edition
     except ModuleNotFoundError as error:
         if error.name != f"{__package__}.render_web":
             raise

@@ -27,11 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .cache import Job, JobResult
-from .confine import Refusal, refusals
-from .deadline import checkpoint
-from .errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
-from .render_pdf import capture_warnings, warm_up
+from booklet.builder.deadline import checkpoint
+from booklet.builder.reuse import Job, JobResult
+from booklet.confine import Refusal, refusals
+from booklet.errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
+from booklet.render.pdf import capture_warnings, warm_up
 
 PR_SET_PDEATHSIG = 1
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .errors import Collector
-from .fonts import SANS, SERIF, faces
+from booklet.assets.fonts import SANS, SERIF, faces
+from booklet.errors import Collector
 
 # Spaces HarfBuzz makes from the font's own space (no glyph needed), and characters that are
 # never drawn (line ends, tabs, joiners, the byte-order mark).

@@ -17,10 +17,10 @@ from typing import Any
 
 import segno
 
-from . import i18n
-from .errors import Diagnostic, report
-from .model import Book, Chapter
-from .render_pdf import Output, boxes, layout, write
+from booklet import i18n
+from booklet.errors import Diagnostic, report
+from booklet.model import Book, Chapter
+from booklet.render.pdf import Output, boxes, layout, write
 
 PAPER_SIZES = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 SHEET_PAGES = 2  # one sheet, front and back

@@ -23,11 +23,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .confine import book_roots, check_inside, read_confined
-from .errors import Diagnostic
-from .model import Book
-from .render_pdf import Output
-from .resources import engine_files
+from booklet.confine import book_roots, check_inside, read_confined
+from booklet.errors import Diagnostic
+from booklet.model import Book
+from booklet.render.pdf import Output
+from booklet.resources import engine_files
 
 PACKAGES = (
     "weasyprint",
@@ -78,7 +78,7 @@ class JobResult:
 @cache
 def engine_digest() -> bytes:
     """The code, templates, styles, library and font versions every output depends on."""
-    from .instance import harfbuzz_version
+    from booklet.assets.instance import harfbuzz_version
 
     digest = hashlib.sha256(sys.version.encode())
     for package in PACKAGES:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from .confine import MAX_DATA_URL_BYTES
+from booklet.confine import MAX_DATA_URL_BYTES
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MAX_ELEMENTS = 50_000

@@ -23,12 +23,13 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from . import i18n, render_html
-from .epub_fonts import EpubFace
-from .errors import BuildError, Diagnostic, ManuscriptError
-from .images import read_original, web_files
-from .model import Book, Chapter
-from .resources import STYLES
+from booklet import i18n
+from booklet.assets.images import read_original, web_files
+from booklet.assets.subset import EpubFace
+from booklet.errors import BuildError, Diagnostic, ManuscriptError
+from booklet.model import Book, Chapter
+from booklet.render import templates
+from booklet.resources import STYLES
 
 ASSETS = "assets"
 STYLESHEET = f"{ASSETS}/web.css"
@@ -220,7 +221,7 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
     }
 
     def render(template: str, name: str, **extra: Any) -> Page:
-        text = render_html.render(
+        text = templates.render(
             f"web/{template}", book, **common, name=name, canonical=absolute(book, name), **extra
         )
         return Page(name, text)
@@ -246,7 +247,7 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
 
 def web_fonts(texts: list[str]) -> list[tuple[str, bytes]]:
     """The e-book's static, subset faces (the characters of these pages) as WOFF2 files."""
-    from .epub_fonts import EPUB_FACES, characters_of
+    from booklet.assets.subset import EPUB_FACES, characters_of
 
     characters = characters_of(texts)
     return [
@@ -261,9 +262,9 @@ def web_font(face: EpubFace, characters: str) -> bytes:
     instance, then Brotli at its best), and most edits leave the set of characters as it was."""
     from importlib.metadata import version
 
-    from .epub_fonts import source_path, static_font
-    from .fonts import cache_folder, source_digest, write_cached
-    from .instance import harfbuzz_version
+    from booklet.assets.fonts import cache_folder, source_digest, write_cached
+    from booklet.assets.instance import harfbuzz_version
+    from booklet.assets.subset import source_path, static_font
 
     key = hashlib.sha256(source_digest(source_path(face)))
     key.update(f"{WEB_FONT_VERSION} {face} {harfbuzz_version()}\n".encode())
@@ -287,7 +288,7 @@ def web_font(face: EpubFace, characters: str) -> bytes:
 
 def font_css(fonts: list[tuple[str, bytes]]) -> str:
     """@font-face rules for the web fonts, relative to the stylesheet in `assets/`."""
-    from .epub_fonts import EPUB_FACES
+    from booklet.assets.subset import EPUB_FACES
 
     rules = ["/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1). */"]
     for face, (path, _) in zip(EPUB_FACES, fonts, strict=True):
@@ -325,7 +326,7 @@ def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
     written = [write(folder / page.name, page.text.encode()) for page in rendered]
     written.append(write(folder / STYLESHEET, (font_css(fonts) + stylesheet).encode()))
     written += [write(folder / name, data) for name, data in fonts]
-    icon = render_html.render("web/icon.svg", book)
+    icon = templates.render("web/icon.svg", book)
     written.append(write(folder / ICON, icon.encode()))
     for image in book.images:  # re-encoded versions: sized, upright, no metadata (images.py)
         if image.media_type == "image/svg+xml":

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:
-    from .model import Book, Image
+    from booklet.model import Book, Image
 
 VERSION = "1"  # bump when versions are made differently, to leave old cache files
 SCREEN_PPI = 200  # the screen PDF and handouts: sharp on screens and office printers
@@ -75,7 +75,7 @@ class Version:
 
 
 def cache_dir() -> Path:
-    from .fonts import cache_folder
+    from booklet.assets.fonts import cache_folder
 
     return cache_folder("images")
 
@@ -90,7 +90,7 @@ def encoder_versions() -> str:
 
 def read_original(book: Book, image: Image) -> bytes:
     """The manuscript's file, read under the same confinement rule as every other read."""
-    from .confine import book_roots, read_confined
+    from booklet.confine import book_roots, read_confined
 
     return read_confined(book.root / image.path, book_roots(book))
 
@@ -125,7 +125,7 @@ def cached(data: bytes, media_type: str, settings: Settings, stem: str) -> Versi
     key.update(f"{VERSION} {settings} {encoder_versions()}".encode())
     suffix = ".png" if media_type == "image/png" else ".jpg"
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)[:40]
-    from .fonts import write_cached
+    from booklet.assets.fonts import write_cached
 
     path = cache_dir() / f"{safe}-{key.hexdigest()[:20]}{suffix}"
     stem = safe

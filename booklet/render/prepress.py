@@ -18,9 +18,9 @@ from typing import Any
 
 from pikepdf import Array, Dictionary, Name, ObjectStreamMode, Pdf, Stream, String
 
-from .errors import report
-from .model import Book
-from .render_pdf import (
+from booklet.errors import report
+from booklet.model import Book
+from booklet.render.pdf import (
     Output,
     boxes,
     full_resolution_pdf,

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, ManuscriptError, in_reading_order
-from .load import load
+from booklet.errors import Diagnostic, ManuscriptError, in_reading_order
+from booklet.load import load
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Report:
 
 def check(manuscript: Path) -> Report:
     """Load the manuscript; every error and warning found (nothing is laid out or written)."""
-    from .render_web import check_names
+    from booklet.render.web import check_names
 
     root = manuscript.resolve()
     try:

@@ -18,11 +18,12 @@ from typing import Any
 
 from lxml import etree
 
-from . import __version__, i18n, render_html
-from .epub_fonts import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
-from .model import Book, Image
-from .render_pdf import Output, screen_document
-from .resources import STYLES
+from booklet import __version__, i18n
+from booklet.assets.subset import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
+from booklet.model import Book, Image
+from booklet.render import templates
+from booklet.render.pdf import Output, screen_document
+from booklet.resources import STYLES
 
 XHTML = "application/xhtml+xml"
 XHTML_NS = "{http://www.w3.org/1999/xhtml}"
@@ -131,7 +132,7 @@ def modified(book: Book) -> dt.datetime:
 def page(template: str, book: Book, **extra: Any) -> str:
     """One XHTML document from `templates/epub/`, linked to the fonts and the stylesheet."""
     sheets = [FONT_SHEET, STYLESHEET]
-    return render_html.render(f"epub/{template}", book, stylesheets=sheets, **extra)
+    return templates.render(f"epub/{template}", book, stylesheets=sheets, **extra)
 
 
 def content_documents(book: Book) -> list[Document]:
@@ -267,7 +268,7 @@ def ncx(book: Book, docs: list[Document], pages: list[PageBreak]) -> str:
     )
     depth = 2 if any(p.children for p in points) else 1
     order = play_order(hrefs, docs)
-    return render_html.render(
+    return templates.render(
         "epub/toc.ncx.xml", book, points=points, pages=pages, play_order=order, depth=depth
     )
 
@@ -292,7 +293,7 @@ def cover_image(book: Book) -> bytes:
 
 def image_bytes(book: Book, image: Image) -> bytes:
     """A manuscript image as the e-book holds it: re-encoded and sized for screens (SVG as is)."""
-    from .images import EPUB, read_original, version
+    from booklet.assets.images import EPUB, read_original, version
 
     if image.media_type == "image/svg+xml":
         return read_original(book, image)

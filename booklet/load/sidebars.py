@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from . import i18n
-from .model import Item, Sidebar
+from booklet import i18n
+from booklet.model import Item, Sidebar
 
 TitleRule = Literal["required", "optional", "none"]
 # text: free paragraphs; list: a list of items; pairs: a list of `key: value` items.
@@ -125,7 +125,7 @@ def parse_fields(
 
 
 def suggest_field(name: str, schema: Schema) -> str:
-    from .errors import suggest
+    from booklet.errors import suggest
 
     return suggest(name, schema.fields)
 

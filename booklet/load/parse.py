@@ -16,10 +16,17 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import Collector, suggest
-from .model import Block, Credit, Footnote, Heading, Prose, Sidebar
-from .sidebars import SCHEMAS, RawBody, RawItem, build_sidebar, check_required, check_title
-from .sidebars import parse_fields as parse_sidebar_fields
+from booklet.errors import Collector, suggest
+from booklet.load.sidebars import (
+    SCHEMAS,
+    RawBody,
+    RawItem,
+    build_sidebar,
+    check_required,
+    check_title,
+)
+from booklet.load.sidebars import parse_fields as parse_sidebar_fields
+from booklet.model import Block, Credit, Footnote, Heading, Prose, Sidebar
 
 # Typographic quotes per language: primary open/close, secondary open/close.
 QUOTES = {

@@ -14,8 +14,8 @@ import json
 import uuid
 from pathlib import Path
 
-from .load import LANGUAGE, MAX_CHAPTER_BYTES
-from .sidebars import SCHEMAS
+from booklet.load import LANGUAGE, MAX_CHAPTER_BYTES
+from booklet.load.sidebars import SCHEMAS
 
 ALLOWED_BEFORE = {".git"}  # `git init my-booklet && booklet new my-booklet` is fine
 

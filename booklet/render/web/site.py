@@ -12,10 +12,19 @@ import os
 import shutil
 from pathlib import Path
 
-from . import render_html
-from .model import Book
-from .render_pdf import Output
-from .render_web import COVER, OPDS_TYPE, Download, Site, absolute, updated, write, write_edition
+from booklet.model import Book
+from booklet.render import templates
+from booklet.render.pdf import Output
+from booklet.render.web import (
+    COVER,
+    OPDS_TYPE,
+    Download,
+    Site,
+    absolute,
+    updated,
+    write,
+    write_edition,
+)
 
 FOLDER = "site"
 DOWNLOADS = "downloads"
@@ -71,7 +80,7 @@ def feed(book: Book, site: Site) -> str:
     offered = sorted(  # the e-book first: reading apps take the first file they can open
         (d for d in site.downloads if d.kind in ("epub", "pdf")), key=lambda d: d.kind != "epub"
     )
-    return render_html.render(
+    return templates.render(
         "web/opds.xml",
         book,
         site=site,

@@ -26,7 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import (
+from booklet.builder.deadline import checkpoint, deferred
+from booklet.builder.reuse import (
     Job,
     JobResult,
     images_digest,
@@ -36,14 +37,13 @@ from .cache import (
     reuse,
     sha256_of,
 )
-from .confine import Refusal
-from .deadline import checkpoint, deferred
-from .errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
-from .load import load
-from .model import Book
-from .render_pdf import Output
-from .resources import PACKAGE
-from .workers import run_jobs
+from booklet.builder.workers import run_jobs
+from booklet.confine import Refusal
+from booklet.errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
+from booklet.load import load
+from booklet.model import Book
+from booklet.render.pdf import Output
+from booklet.resources import PACKAGE
 
 Renderer = Callable[[Book, Path], list[Output]]
 
@@ -62,11 +62,11 @@ def lazy(target: str) -> Renderer:
 
 
 RENDERERS: dict[str, Renderer] = {
-    "pdf": lazy("booklet.render_pdf:render_screen"),
-    "epub": lazy("booklet.render_epub:render"),
-    "print": lazy("booklet.render_print:render"),
-    "imposed": lazy("booklet.render_print:render_imposed"),
-    "handouts": lazy("booklet.render_handouts:render"),
+    "pdf": lazy("booklet.render.pdf:render_screen"),
+    "epub": lazy("booklet.render.epub:render"),
+    "print": lazy("booklet.render.prepress:render"),
+    "imposed": lazy("booklet.render.prepress:render_imposed"),
+    "handouts": lazy("booklet.render.handouts:render"),
 }
 SHARED_LAYOUT = ("pdf", "epub", "print", "imposed")  # these read the one screen layout: one job
 SITE = "site"  # made after the others, from their finished files (see `site_job`)
@@ -86,7 +86,7 @@ AFTER_LAYOUT = ("epub",)  # needs the layout only (its page-list), not the scree
 
 def laid_out(book: Book) -> object:
     """The book laid out (once per process): what the renderers in AFTER_LAYOUT wait for."""
-    return importlib.import_module("booklet.render_pdf").screen_document(book)
+    return importlib.import_module("booklet.render.pdf").screen_document(book)
 
 
 def plan(book: Book, names: list[str]) -> list[Job]:
@@ -316,20 +316,20 @@ def site_job(
     progress: Callable[[str], None],
 ) -> tuple[str, JobResult]:
     """The site from the finished `outputs`, or the previous one if nothing it shows changed."""
-    from . import render_site
+    from booklet.render.web import site
 
     made = hashlib.sha256()
     for output in outputs:
         made.update(f"{output.kind} {output.pages} {output.paper} ".encode())
         made.update(f"{output.path.relative_to(staging).as_posix()} ".encode())
         made.update(f"{sha256_of(output.path)}\n".encode())
-    key = job_key(Job(SITE, (SITE,), book), {SITE: render_site.render}, images, made.digest())
+    key = job_key(Job(SITE, (SITE,), book), {SITE: site.render}, images, made.digest())
     reused = reuse(key, previous, out_dir, staging)
     if reused is not None:
         progress(f"{SITE}: inputs unchanged, outputs kept")
         return key, reused
     progress(f"rendering {SITE}")
-    output, files = render_site.render(book, staging, outputs)
+    output, files = site.render(book, staging, outputs)
     checkpoint()
     listed = [
         (path.relative_to(staging).as_posix(), sha256_of(path) or "")

@@ -19,7 +19,7 @@ from pathlib import Path
 import fontpkg_literata
 import fontpkg_source_sans_3
 
-from .instance import harfbuzz_version, static_instance
+from booklet.assets.instance import harfbuzz_version, static_instance
 
 
 @dataclass(frozen=True)

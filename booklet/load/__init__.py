@@ -15,12 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from . import glyphs, i18n
-from .confine import check_inside
-from .errors import Collector, Diagnostic, in_reading_order, suggest
-from .model import Book, Chapter, Image, Meta, Sidebar, Term
-from .parse import ChapterParser, make_markdown, slugify
-from .svg import check_svg
+from booklet import i18n
+from booklet.confine import check_inside
+from booklet.errors import Collector, Diagnostic, in_reading_order, suggest
+from booklet.load import glyphs
+from booklet.load.parse import ChapterParser, make_markdown, slugify
+from booklet.load.svg import check_svg
+from booklet.model import Book, Chapter, Image, Meta, Sidebar, Term
 
 BOOK_KEYS = {
     "title": str,

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .confine import (
+from booklet.confine import (
     MAX_DATA_URL_BYTES,
     MAX_FILE_BYTES,
     Refusal,
@@ -31,7 +31,7 @@ from .confine import (
 )
 
 if TYPE_CHECKING:
-    from .model import Book
+    from booklet.model import Book
 
 __all__ = [
     "MAX_DATA_URL_BYTES",
@@ -69,7 +69,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
     def for_book(cls, book: Book) -> ConfinedFetcher:
         """The fetcher for a book's PDFs: its PNG and JPEG images are read as their
         full-resolution versions (upright, sRGB, without metadata; see `images.py`)."""
-        from .images import print_file
+        from booklet.assets.images import print_file
 
         return cls(book_roots(book), lambda path: print_file(book, path))
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .fonts import SCREEN_OPTICAL_SIZE, faces, location
-from .instance import static_instance
+from booklet.assets.fonts import SCREEN_OPTICAL_SIZE, faces, location
+from booklet.assets.instance import static_instance
 
 # OpenType features worth keeping for running text: kerning, ligatures, marks and numeral styles.
 FEATURES = (
