@@ -11,11 +11,10 @@ import os
 import time
 from pathlib import Path
 
-from booklet.render_pdf import Output, render_screen
-
-from booklet import build
+from booklet import builder
 from booklet.cli import main
 from booklet.model import Book
+from booklet.render.pdf import Output, render_screen
 
 
 def stalling(book: Book, out_dir: Path) -> list[Output]:
@@ -31,5 +30,5 @@ def stalling(book: Book, out_dir: Path) -> list[Output]:
 
 
 if __name__ == "__main__":
-    build.RENDERERS["pdf"] = stalling
+    builder.RENDERERS["pdf"] = stalling
     main()
