@@ -85,9 +85,9 @@ class Bench:
         self.env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{self.env.get('PATH', '')}"
         self.env["PYTHONPATH"] = f"{PROJECT}{os.pathsep}{self.env.get('PYTHONPATH', '')}"
         self.pandoc = pandoc_path()
-        from booklet.builder import RENDERERS
+        from booklet.builder.jobs import MEDIA
 
-        self.renderers = list(RENDERERS)
+        self.renderers = list(MEDIA)
 
     def record(self, id: str, label: str, sample: Sample, pages: int | None = None) -> None:
         case = self.cases.setdefault(id, Case(id, label, []))

@@ -115,7 +115,9 @@ def run_build(
     strict: bool,
     force: bool,
 ) -> None:
-    from booklet.builder import GROUPS, UnsafeOutput, build
+    from booklet.builder import build
+    from booklet.builder.jobs import GROUPS
+    from booklet.builder.outdir import UnsafeOutput
 
     unknown = [name for name in only if name not in GROUPS]
     if unknown:

@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from booklet.resources import STYLES, TEMPLATES
+from booklet.store import cache_folders
+
 if TYPE_CHECKING:
     from booklet.model import Book
 
@@ -53,11 +56,7 @@ def refusals() -> Iterator[list[str]]:
 def book_roots(book: Book) -> tuple[Path, ...]:
     """The folders any output may read from: the manuscript, templates, styles, fonts, and the
     images made from the manuscript's."""
-    from booklet.assets.fonts import font_dirs
-    from booklet.assets.images import cache_dir
-    from booklet.resources import STYLES, TEMPLATES
-
-    return (book.root, TEMPLATES, STYLES, *font_dirs(), cache_dir())
+    return (book.root, TEMPLATES, STYLES, *cache_folders())
 
 
 def check_inside(path: Path | str, roots: Iterable[Path]) -> bool:

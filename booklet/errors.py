@@ -94,26 +94,42 @@ def report(diagnostic: Diagnostic) -> None:
     DIAGNOSTICS.warning("%s", diagnostic, extra={"diagnostic": diagnostic})
 
 
-class DiagnosticLog(logging.Handler):
+class Captured(logging.Handler):
+    """What a logger emitted (warnings and worse) while captured, kept from the console."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.diagnostics: list[Diagnostic] = []
+        self.records: list[logging.LogRecord] = []
+        self.diagnostics: list[Diagnostic] = []  # those that carry one (see `report`)
 
     def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
         diagnostic = getattr(record, "diagnostic", None)
         if isinstance(diagnostic, Diagnostic):
             self.diagnostics.append(diagnostic)
+
+    @property
+    def messages(self) -> list[str]:
+        return [record.getMessage() for record in self.records]
+
+
+@contextmanager
+def capture(name: str) -> Iterator[Captured]:
+    """Capture what the logger `name` emits inside the block (WeasyPrint's warnings, ours)."""
+    handler = Captured()
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    previous = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
 
 
 @contextmanager
 def capture_diagnostics() -> Iterator[list[Diagnostic]]:
     """Collect what renderers `report()` during a build."""
-    handler = DiagnosticLog()
-    DIAGNOSTICS.addHandler(handler)
-    previous = DIAGNOSTICS.propagate
-    DIAGNOSTICS.propagate = False
-    try:
-        yield handler.diagnostics
-    finally:
-        DIAGNOSTICS.removeHandler(handler)
-        DIAGNOSTICS.propagate = previous
+    with capture(DIAGNOSTICS.name) as captured:
+        yield captured.diagnostics

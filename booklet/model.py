@@ -91,6 +91,10 @@ class Image:
     height: int
     uses: tuple[tuple[str, int], ...] = ()  # (manuscript file, line) where the image is shown
 
+    @property
+    def is_svg(self) -> bool:
+        return self.media_type == "image/svg+xml"
+
 
 @dataclass(frozen=True)
 class Credit:
@@ -162,3 +166,13 @@ class Book:
             if element_id == chapter.slug or element_id.startswith(chapter.slug + "--"):
                 return chapter
         return None
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a renderer made: its kind (`pdf`, `epub`, …), where, its pages, and its paper."""
+
+    kind: str
+    path: Path
+    pages: int
+    paper: str | None = None

@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 from safety_helpers import ROOT, SAMPLE
 
-from booklet import builder as build_module
-from booklet.builder import UnsafeOutput, check_out_dir, clean_stale, swap_in
+from booklet.builder import jobs, outdir
+from booklet.builder.jobs import Medium
+from booklet.builder.outdir import UnsafeOutput, check_out_dir, clean_stale, swap_in
 from booklet.cli import main
 from booklet.confine import read_confined
-from booklet.model import Book
-from booklet.render.pdf import Output
+from booklet.model import Book, Output
 
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
 
@@ -190,7 +190,7 @@ def test_failed_render_keeps_outputs(
     manuscript = tmp_path / "sample"
     shutil.copytree(SAMPLE, manuscript)
     (tmp_path / "secret.txt").write_text("secret\n")
-    monkeypatch.setattr(build_module, "RENDERERS", {"pdf": renderer})
+    monkeypatch.setattr(jobs, "MEDIA", {"pdf": Medium(renderer, shared_layout=True)})
     before = snapshot(dist)
     result = CliRunner().invoke(main, ["--manuscript", str(manuscript), "--out", str(dist)])
     assert result.exit_code == 1
@@ -209,7 +209,7 @@ def test_swap_is_atomic_and_has_a_fallback(tmp_path: Path, monkeypatch: pytest.M
         staging.mkdir()
         (staging / "new.txt").write_text(str(round))
         if not exchange:
-            monkeypatch.setattr(build_module, "_exchange", lambda a, b: False)
+            monkeypatch.setattr(outdir, "_exchange", lambda a, b: False)
         swap_in(staging, out)
         assert (out / "new.txt").read_text() == str(round)
         assert not staging.exists()

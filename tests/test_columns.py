@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from booklet.builder import fixed_timestamps
 from booklet.load import load
 from booklet.render import columns
 from booklet.render.handouts import handout
 from booklet.render.pdf import write
+from booklet.reproducible import fixed_timestamps
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from booklet.builder import fixed_timestamps
 from booklet.load import load
 from booklet.render import handouts
 from booklet.render.handouts import LINE_MM, PX_PER_MM, handout, room_per_question
 from booklet.render.pdf import write
+from booklet.reproducible import fixed_timestamps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,9 +37,7 @@ def test_lines_grown_in_place_fill_the_sheet_with_one_layout(
     with fixed_timestamps(book):
         grown = handout(book, chapter, paper)
         assert layouts == [3]  # one layout of the whole handout, with three lines a question
-        ruled = [
-            b.height for p in grown.pages for b in handouts.with_class(p, "answer-lines")
-        ]
+        ruled = [b.height for p in grown.pages for b in handouts.with_class(p, "answer-lines")]
         lines = round(max(ruled) / PX_PER_MM / LINE_MM)  # each box: lines × 7 mm + 1 mm
         assert lines > 3, "the shipped handouts have room for more lines"
         # Filled: no page has room left for one more line under each of its questions.

@@ -20,14 +20,13 @@ from conftest import run_cli as cli
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from booklet import builder as build_module
 from booklet.assets.fonts import faces
 from booklet.assets.instance import _fonttools_instance, static_instance
-from booklet.builder import build
+from booklet.builder import build, jobs
+from booklet.builder.jobs import Medium
 from booklet.cli import main
 from booklet.confine import read_confined
-from booklet.model import Book
-from booklet.render.pdf import Output
+from booklet.model import Book, Output
 
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
@@ -166,7 +165,11 @@ def test_a_refusal_in_a_worker_fails_the_build(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "secret.txt").write_text("secret\n")
-    monkeypatch.setattr(build_module, "RENDERERS", {"pdf": writing, "extra": reading_outside})
+    monkeypatch.setattr(
+        jobs,
+        "MEDIA",
+        {"pdf": Medium(writing, shared_layout=True), "extra": Medium(reading_outside)},
+    )
     out = tmp_path / "dist"
     result = CliRunner().invoke(main, ["--manuscript", str(sample), "--out", str(out)])
     assert result.exit_code == 1
@@ -196,8 +199,12 @@ def test_the_epub_starts_once_the_book_is_laid_out_not_once_its_pdf_is_written(
         (out_dir / "book.epub").write_bytes(b"PK")
         return [Output("epub", out_dir / "book.epub", 0)]
 
-    monkeypatch.setattr(build_module, "laid_out", lambda book: laid_out.write_text("laid out"))
-    monkeypatch.setattr(build_module, "RENDERERS", {"pdf": pdf, "epub": epub})
+    monkeypatch.setattr(jobs, "laid_out", lambda book: laid_out.write_text("laid out"))
+    monkeypatch.setattr(
+        jobs,
+        "MEDIA",
+        {"pdf": Medium(pdf, shared_layout=True), "epub": Medium(epub, True, after_layout=True)},
+    )
     result = build(sample, tmp_path / "dist", only=["pdf", "epub"])
     assert [o.kind for o in result.outputs] == ["pdf", "epub"]  # in the renderers' order
 
@@ -205,7 +212,9 @@ def test_the_epub_starts_once_the_book_is_laid_out_not_once_its_pdf_is_written(
 def test_a_crash_in_a_worker_names_the_job_and_shows_its_traceback(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build_module, "RENDERERS", {"pdf": writing, "extra": crashing})
+    monkeypatch.setattr(
+        jobs, "MEDIA", {"pdf": Medium(writing, shared_layout=True), "extra": Medium(crashing)}
+    )
     with pytest.raises(RuntimeError) as caught:
         build(sample, tmp_path / "dist")
     message = str(caught.value)

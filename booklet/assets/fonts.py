@@ -7,11 +7,7 @@ them again, slowly, for every PDF it writes.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +16,7 @@ import fontpkg_literata
 import fontpkg_source_sans_3
 
 from booklet.assets.instance import harfbuzz_version, static_instance
+from booklet.store import cached_file
 
 
 @dataclass(frozen=True)
@@ -60,38 +57,6 @@ def location(path: Path, weight: int, optical_size: float) -> dict[str, float]:
 
 
 @cache
-def write_cached(path: Path, data: bytes) -> None:
-    """Write a made file into a cache folder whole: a concurrent build sees all of it or none."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
-        part.write(data)
-    os.chmod(part.name, 0o644)
-    os.replace(part.name, path)
-
-
-def cache_folder(name: str) -> Path:
-    """A folder for made files (font instances, resized images): $BOOKLET_CACHE/<name>, else
-    the user's cache folder. One that cannot be written falls back to a temporary one for this
-    process."""
-    try:
-        base = os.environ.get("BOOKLET_CACHE") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "booklet"
-        )
-        folder = Path(base) / name
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder):
-            pass  # writable
-    except (OSError, RuntimeError):  # RuntimeError: no home folder
-        folder = Path(tempfile.mkdtemp(prefix=f"booklet-{name}-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder.resolve()
-
-
-def cache_dir() -> Path:
-    """Where static instances are kept."""
-    return cache_folder("fonts")
-
-
-@cache
 def source_digest(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
@@ -102,11 +67,8 @@ def instance_file(face: Face, weight: int) -> Path:
     key = hashlib.sha256(source_digest(face.path))
     key.update(f"{INSTANCE_VERSION} {sorted(axes.items())} {harfbuzz_version()}".encode())
     stem = face.path.name.split("[")[0]
-    path = cache_dir() / f"{stem}-{weight}-{key.hexdigest()[:16]}.ttf"
-    if not path.is_file():
-        data = static_instance(face.path, axes)
-        write_cached(path, data)
-    return path
+    name = f"{stem}-{weight}-{key.hexdigest()[:16]}.ttf"
+    return cached_file("fonts", name, lambda: static_instance(face.path, axes))
 
 
 @cache
@@ -114,15 +76,18 @@ def static_faces() -> tuple[tuple[Face, int, Path], ...]:
     return tuple((face, w, instance_file(face, w)) for face in faces() for w in WEIGHTS)
 
 
-def font_dirs() -> tuple[Path, ...]:
-    """Folders the URL fetcher may serve fonts from."""
-    return (cache_dir(),)
+def font_face(family: str, src: str, weight: int, style: str, display: str = "") -> str:
+    """One @font-face rule: the PDFs, the EPUB and the web edition all write theirs with this."""
+    extra = f" font-display: {display};" if display else ""
+    return (
+        f'@font-face {{ font-family: "{family}"; src: {src}; '
+        f"font-weight: {weight}; font-style: {style};{extra} }}"
+    )
 
 
 def font_face_css() -> str:
     """@font-face rules for the static instances."""
     return "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; src: url("{path.as_uri()}"); '
-        f"font-style: {face.style}; font-weight: {weight}; }}"
+        font_face(face.family, f'url("{path.as_uri()}")', weight, face.style)
         for face, weight, path in static_faces()
     )

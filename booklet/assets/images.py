@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
+from booklet.store import cache_folder, write_whole
+
 if TYPE_CHECKING:
     from booklet.model import Book, Image
 
@@ -74,12 +76,6 @@ class Version:
         return self.path.as_uri()
 
 
-def cache_dir() -> Path:
-    from booklet.assets.fonts import cache_folder
-
-    return cache_folder("images")
-
-
 @cache
 def encoder_versions() -> str:
     from PIL import __version__, features
@@ -97,7 +93,7 @@ def read_original(book: Book, image: Image) -> bytes:
 
 def version(book: Book, image: Image, settings: Settings) -> Version:
     """The image made for `settings`, from the cache when it was made before."""
-    if image.media_type == "image/svg+xml":
+    if image.is_svg:
         raise ValueError("SVG images are passed through, not encoded")
     path = book.root / image.path
     found = path.stat()  # a changed file is a new version, also in a long-running process
@@ -113,9 +109,7 @@ def print_file(book: Book, path: Path) -> Path | None:
     """The full-resolution version to read instead of the manuscript file at `path` (a real
     path), or None when it is not one of the book's PNG or JPEG images."""
     for image in book.images:
-        if image.media_type != "image/svg+xml" and os.path.realpath(book.root / image.path) == str(
-            path
-        ):
+        if not image.is_svg and os.path.realpath(book.root / image.path) == str(path):
             return version(book, image, PRINT).path
     return None
 
@@ -125,16 +119,13 @@ def cached(data: bytes, media_type: str, settings: Settings, stem: str) -> Versi
     key.update(f"{VERSION} {settings} {encoder_versions()}".encode())
     suffix = ".png" if media_type == "image/png" else ".jpg"
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)[:40]
-    from booklet.assets.fonts import write_cached
-
-    path = cache_dir() / f"{safe}-{key.hexdigest()[:20]}{suffix}"
-    stem = safe
+    path = cache_folder("images") / f"{safe}-{key.hexdigest()[:20]}{suffix}"
     if path.is_file():
         width, height = pixel_size(path)
     else:
         encoded, width, height = encode(data, media_type, settings)
-        write_cached(path, encoded)
-    return Version(path, media_type, width, height, stem)
+        write_whole(path, encoded)
+    return Version(path, media_type, width, height, safe)
 
 
 def pixel_size(path: Path) -> tuple[int, int]:
@@ -288,7 +279,7 @@ def for_medium(book: Book, text: str, medium: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         image = book_image(book, match.group(1))
-        if image is None or image.media_type == "image/svg+xml":
+        if image is None or image.is_svg:
             return match.group(0)
         made = version(book, image, EPUB)
         size = f'width="{made.width}" height="{made.height}"'

@@ -9,13 +9,15 @@ Sans.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from booklet.assets.fonts import SCREEN_OPTICAL_SIZE, faces, location
-from booklet.assets.instance import static_instance
+from booklet.assets.fonts import SCREEN_OPTICAL_SIZE, faces, font_face, location, source_digest
+from booklet.assets.instance import harfbuzz_version, static_instance
+from booklet.store import cached_file
 
 # OpenType features worth keeping for running text: kerning, ligatures, marks and numeral styles.
 FEATURES = (
@@ -45,6 +47,11 @@ class EpubFace:
     source_family: str
     italic: bool
     weight: int
+
+    @property
+    def weight_style(self) -> tuple[int, str]:
+        """The CSS font-weight and font-style of this face."""
+        return self.weight, "italic" if self.italic else "normal"
 
     @property
     def style_name(self) -> str:
@@ -130,8 +137,33 @@ def font_face_css(fonts: list[tuple[EpubFace, bytes]], prefix: str = "../") -> s
         "/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1), renamed. */"
     ]
     for face, _ in fonts:
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; src: url("{prefix}{face.file_name}"); '
-            f"font-weight: {face.weight}; font-style: {'italic' if face.italic else 'normal'}; }}"
-        )
+        rules.append(font_face(face.family, f'url("{prefix}{face.file_name}")', *face.weight_style))
     return "\n".join(rules) + "\n"
+
+
+WEB_FONT_VERSION = "1"  # bump when web fonts are made differently, to leave old cache files
+
+
+@cache
+def web_font(face: EpubFace, characters: str) -> bytes:
+    """One face as WOFF2, kept in the font cache folder: making it takes about a second (an
+    instance, then Brotli at its best), and most edits leave the set of characters as it was."""
+    from importlib.metadata import version
+
+    key = hashlib.sha256(source_digest(source_path(face)))
+    key.update(f"{WEB_FONT_VERSION} {face} {harfbuzz_version()}\n".encode())
+    key.update(f"fonttools={version('fonttools')} brotli={version('brotli')}\n".encode())
+    key.update(characters.encode())
+    name = f"{Path(face.file_name).stem}-{key.hexdigest()[:24]}.woff2"
+    return cached_file("fonts", name, lambda: woff2(static_font(face, characters))).read_bytes()
+
+
+def woff2(data: bytes) -> bytes:
+    """A TrueType font as WOFF2 (Brotli at its best)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
+    return out.getvalue()

@@ -17,16 +17,15 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from booklet.builder.jobs import Job, JobResult
 from booklet.confine import book_roots, check_inside, read_confined
 from booklet.errors import Diagnostic
-from booklet.model import Book
-from booklet.render.pdf import Output
+from booklet.model import Book, Output
 from booklet.resources import engine_files
 
 PACKAGES = (
@@ -49,30 +48,6 @@ PACKAGES = (
     "fontpkg-literata",
     "fontpkg-source-sans-3",
 )
-
-
-@dataclass(frozen=True)
-class Job:
-    """Renderers that run together in one process, on the book or a view of it."""
-
-    name: str
-    renderers: tuple[str, ...]
-    book: Book
-    # Renderers that need only what `prepare` makes (the layout), not the first renderer's
-    # output: forked as soon as `prepare` is done.
-    early: tuple[str, ...] = ()
-    prepare: Callable[[Book], object] | None = None
-
-
-@dataclass
-class JobResult:
-    outputs: list[Output]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    weasyprint: list[str] = field(default_factory=list)  # WeasyPrint's warnings
-    refused: list[str] = field(default_factory=list)
-    # Files beside the outputs that belong to the job (the site's pages): path in the output
-    # folder and sha256, so that a reuse takes them too.
-    files: list[tuple[str, str]] = field(default_factory=list)
 
 
 @cache

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from booklet.builder.deadline import checkpoint
-from booklet.builder.reuse import Job, JobResult
+from booklet.builder.jobs import Job, JobResult
 from booklet.confine import Refusal, refusals
 from booklet.errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
-from booklet.render.pdf import capture_warnings, warm_up
+from booklet.render.layout import capture_warnings, warm_up
 
 PR_SET_PDEATHSIG = 1
 

@@ -266,9 +266,10 @@ def fork_pdf(book: Book, folder: Path) -> tuple[int, int]:
 
     def work() -> tuple[str, str]:
         try:
-            from booklet.builder import fixed_timestamps
             from booklet.confine import refusals
-            from booklet.render.pdf import capture_warnings, render_screen
+            from booklet.render.layout import capture_warnings
+            from booklet.render.pdf import render as render_screen
+            from booklet.reproducible import fixed_timestamps
 
             folder.mkdir(parents=True, exist_ok=True)
             with fixed_timestamps(book), capture_warnings(), refusals() as refused:

@@ -19,8 +19,9 @@ import segno
 
 from booklet import i18n
 from booklet.errors import Diagnostic, report
-from booklet.model import Book, Chapter
-from booklet.render.pdf import Output, boxes, layout, write
+from booklet.model import Book, Chapter, Output
+from booklet.render.layout import boxes, layout
+from booklet.render.pdf import write
 
 PAPER_SIZES = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 SHEET_PAGES = 2  # one sheet, front and back

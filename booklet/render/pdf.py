@@ -1,170 +1,17 @@
-"""A `Book` in, the laid-out booklet (WeasyPrint `Document`) and the screen PDF out."""
+"""A `Book` in, the laid-out booklet and its screen PDF (tagged PDF/UA-1) out; the print PDF and
+the EPUB's page-list reuse the same layout."""
 
 from __future__ import annotations
 
 import io
-import logging
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from booklet.errors import Diagnostic
-from booklet.model import Book, Image
-from booklet.render.templates import render
-from booklet.resources import STYLES
-
-TRIM_SIZES = {"A5": "148mm 210mm", "half-letter": "5.5in 8.5in"}
-
-
-@dataclass(frozen=True)
-class Output:
-    kind: str
-    path: Path
-    pages: int
-    paper: str | None = None
-
-
-class WarningLog(logging.Handler):
-    """Collects WeasyPrint's warnings so the build can report (and tests can forbid) them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def capture_warnings() -> Iterator[WarningLog]:
-    handler = WarningLog()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    previous = logger.propagate
-    logger.propagate = False
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = previous
-
-
-@cache
-def font_config() -> Any:
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-def fetcher(book: Book) -> Any:
-    from booklet.render.fetcher import ConfinedFetcher
-
-    return ConfinedFetcher.for_book(book)
-
-
-# Every stylesheet WeasyPrint lays out with (the EPUB's is for reading systems): parsed before
-# the build forks its workers, so that each does not parse them again.
-LAYOUT_STYLES = ("book.css", "sidebars.css", "pdf.css", "handout.css")
-
-
-_parsed: dict[tuple[Path, str], Any] = {}
-
-
-def sheet(book: Book, name: str) -> Any:
-    """One stylesheet, parsed once per process and manuscript folder."""
-    from weasyprint import CSS
-
-    key = (book.root, name)
-    if key not in _parsed:
-        _parsed[key] = CSS(
-            filename=str(STYLES / name), url_fetcher=fetcher(book), font_config=font_config()
-        )
-    return _parsed[key]
-
-
-def page_sheet(book: Book, size: str) -> Any:
-    """The page size as a stylesheet, once per process and size."""
-    from weasyprint import CSS
-
-    key = (book.root, f"@page {size}")
-    if key not in _parsed:
-        page = f"@page {{ size: {size}; }}"
-        _parsed[key] = CSS(string=page, url_fetcher=fetcher(book), font_config=font_config())
-    return _parsed[key]
-
-
-def stylesheets(book: Book, names: list[str], size: str | None = None) -> list[Any]:
-    """The named stylesheets plus the page size (default: the book's trim size).
-
-    Parsed once per process: a build lays out some twenty documents with the same few sheets.
-    """
-    size = size or TRIM_SIZES[book.meta.trim]
-    return [*(sheet(book, name) for name in names), page_sheet(book, size)]
-
-
-def warm_up(book: Book) -> None:
-    """What every layout needs, made once (before the build forks, so that workers share it):
-    WeasyPrint imported (0.5 s), its column layout patched, the fonts' static instances, the
-    templates compiled and the stylesheets parsed."""
-    import weasyprint  # noqa: F401
-
-    from booklet.assets.fonts import static_faces
-    from booklet.render.columns import install
-    from booklet.render.templates import environment
-
-    install()
-    static_faces()
-    env = environment()
-    for name in env.list_templates(extensions=["html", "xhtml"]):
-        env.get_template(name)
-    for name in LAYOUT_STYLES:
-        sheet(book, name)
-
-
-def layout(
-    book: Book,
-    styles: list[str],
-    template: str = "book.html",
-    size: str | None = None,
-    **extra: Any,
-) -> Any:
-    """Lay out a template of the book with stylesheets and a page size (default: the trim)."""
-    from weasyprint import HTML
-
-    from booklet.render.columns import install
-
-    install()  # column balancing that searches instead of stepping 1 px (WeasyPrint 70 only)
-    source = render(template, book, **extra)
-    from booklet.render.fetcher import refuse_attachments
-
-    html = HTML(string=source, base_url=book.root.as_uri() + "/", url_fetcher=fetcher(book))
-    document = html.render(stylesheets=stylesheets(book, styles, size), font_config=font_config())
-    refuse_attachments(document)
-    return document
-
-
-def boxes(box: Any) -> Iterator[Any]:
-    """A laid-out box and every box inside it."""
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from boxes(child)
-
-
-def placements(document: Any) -> list[tuple[Any, list[Any]]]:
-    """Each raster image the document draws, with the boxes (CSS px sizes) that draw it."""
-    from weasyprint.images import RasterImage
-
-    found: dict[int, tuple[Any, list[Any]]] = {}
-    for page in document.pages:
-        for box in boxes(page._page_box):
-            image = getattr(box, "replacement", None)
-            if isinstance(image, RasterImage):
-                found.setdefault(id(image), (image, []))[1].append(box)
-    return list(found.values())
+from booklet.model import Book, Image, Output
+from booklet.render.layout import layout, placements
 
 
 def drawn_image(book: Book, box: Any) -> Image | None:
@@ -173,7 +20,7 @@ def drawn_image(book: Book, box: Any) -> Image | None:
 
     src = box.element.get("src", "") if box.element is not None else ""
     image = book_image(book, src)
-    return image if image is not None and image.media_type != "image/svg+xml" else None
+    return image if image is not None and not image.is_svg else None
 
 
 def screen_images(book: Book, document: Any) -> list[tuple[Any, Any]]:
@@ -186,7 +33,7 @@ def screen_images(book: Book, document: Any) -> list[tuple[Any, Any]]:
     from booklet.assets.images import PRINT, SCREEN_PPI, downsampled, version
 
     swaps: list[tuple[Any, Any]] = []
-    if all(image.media_type == "image/svg+xml" for image in book.images):
+    if all(image.is_svg for image in book.images):
         return swaps  # nothing to resample: no need to walk the layout
     for image, placed in placements(document):
         shown = drawn_image(book, placed[0])
@@ -255,7 +102,7 @@ def preflight(book: Book, document: Any) -> list[Diagnostic]:
     from booklet.assets.images import PRINT_PPI, ppi
 
     found: list[Diagnostic] = []
-    if all(image.media_type == "image/svg+xml" for image in book.images):
+    if all(image.is_svg for image in book.images):
         return found
     for drawn, placed in placements(document):
         image = drawn_image(book, placed[0])
@@ -283,7 +130,7 @@ def full_resolution_pdf(book: Book) -> bytes:
     return data
 
 
-def render_screen(book: Book, out_dir: Path) -> list[Output]:
+def render(book: Book, out_dir: Path) -> list[Output]:
     """The screen PDF: `<slug>.pdf`."""
     path = out_dir / f"{book.meta.slug}.pdf"
     path.write_bytes(screen_pdf(book))

@@ -19,15 +19,9 @@ from typing import Any
 from pikepdf import Array, Dictionary, Name, ObjectStreamMode, Pdf, Stream, String
 
 from booklet.errors import report
-from booklet.model import Book
-from booklet.render.pdf import (
-    Output,
-    boxes,
-    full_resolution_pdf,
-    preflight,
-    screen_document,
-    screen_pdf,
-)
+from booklet.model import Book, Output
+from booklet.render.layout import boxes
+from booklet.render.pdf import full_resolution_pdf, preflight, screen_document, screen_pdf
 
 MM = 72 / 25.4
 PX = 0.75  # CSS px to PDF pt

@@ -11,10 +11,10 @@ import os
 import time
 from pathlib import Path
 
-from booklet import builder
+from booklet.builder import jobs
 from booklet.cli import main
-from booklet.model import Book
-from booklet.render.pdf import Output, render_screen
+from booklet.model import Book, Output
+from booklet.render.pdf import render as render_screen
 
 
 def stalling(book: Book, out_dir: Path) -> list[Output]:
@@ -30,5 +30,5 @@ def stalling(book: Book, out_dir: Path) -> list[Output]:
 
 
 if __name__ == "__main__":
-    builder.RENDERERS["pdf"] = stalling
+    jobs.MEDIA["pdf"] = jobs.Medium(stalling, shared_layout=True)
     main()

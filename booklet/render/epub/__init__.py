@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -20,9 +19,10 @@ from lxml import etree
 
 from booklet import __version__, i18n
 from booklet.assets.subset import SANS, SERIF, EpubFace, embedded_fonts, font_face_css
-from booklet.model import Book, Image
+from booklet.model import Book, Image, Output
 from booklet.render import templates
-from booklet.render.pdf import Output, screen_document
+from booklet.render.pdf import screen_document
+from booklet.reproducible import source_time
 from booklet.resources import STYLES
 
 XHTML = "application/xhtml+xml"
@@ -117,13 +117,8 @@ class NavPoint:
 
 
 def modified(book: Book) -> dt.datetime:
-    """The publication's last-modified time in UTC: SOURCE_DATE_EPOCH if set, else its date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        when = dt.datetime.combine(book.meta.date, dt.time(), dt.UTC)
-    return max(when, ZIP_EPOCH)
+    """The publication's last-modified time in UTC, never before the ZIP format's epoch."""
+    return max(source_time(book), ZIP_EPOCH)
 
 
 # -- documents -------------------------------------------------------------------------------
@@ -295,7 +290,7 @@ def image_bytes(book: Book, image: Image) -> bytes:
     """A manuscript image as the e-book holds it: re-encoded and sized for screens (SVG as is)."""
     from booklet.assets.images import EPUB, read_original, version
 
-    if image.media_type == "image/svg+xml":
+    if image.is_svg:
         return read_original(book, image)
     return version(book, image, EPUB).path.read_bytes()
 

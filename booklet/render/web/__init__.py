@@ -10,13 +10,8 @@ book; the site job (`render_site.py`) calls it with the downloads and adds the f
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import io
 import json
-import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -25,7 +20,6 @@ from markupsafe import Markup
 
 from booklet import i18n
 from booklet.assets.images import read_original, web_files
-from booklet.assets.subset import EpubFace
 from booklet.errors import BuildError, Diagnostic, ManuscriptError
 from booklet.model import Book, Chapter
 from booklet.render import templates
@@ -45,7 +39,6 @@ CSP = (
 )
 OPDS_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip"}
-WEB_FONT_VERSION = "1"  # bump when web fonts are made differently, to leave old cache files
 
 
 @dataclass(frozen=True)
@@ -108,14 +101,6 @@ def absolute(book: Book, name: str) -> str:
     if not base:
         return ""
     return book.meta.download_url.strip() if name == "index.html" else urljoin(base, name)
-
-
-def updated(book: Book) -> dt.datetime:
-    """The edition's time: SOURCE_DATE_EPOCH when set (the build sets it), else its date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.combine(book.meta.date, dt.time(), dt.UTC)
 
 
 def check_names(book: Book) -> None:
@@ -247,7 +232,7 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
 
 def web_fonts(texts: list[str]) -> list[tuple[str, bytes]]:
     """The e-book's static, subset faces (the characters of these pages) as WOFF2 files."""
-    from booklet.assets.subset import EPUB_FACES, characters_of
+    from booklet.assets.subset import EPUB_FACES, characters_of, web_font
 
     characters = characters_of(texts)
     return [
@@ -256,48 +241,15 @@ def web_fonts(texts: list[str]) -> list[tuple[str, bytes]]:
     ]
 
 
-@cache
-def web_font(face: EpubFace, characters: str) -> bytes:
-    """One face as WOFF2, kept in the font cache folder: making it takes about a second (an
-    instance, then Brotli at its best), and most edits leave the set of characters as it was."""
-    from importlib.metadata import version
-
-    from booklet.assets.fonts import cache_folder, source_digest, write_cached
-    from booklet.assets.instance import harfbuzz_version
-    from booklet.assets.subset import source_path, static_font
-
-    key = hashlib.sha256(source_digest(source_path(face)))
-    key.update(f"{WEB_FONT_VERSION} {face} {harfbuzz_version()}\n".encode())
-    key.update(f"fonttools={version('fonttools')} brotli={version('brotli')}\n".encode())
-    key.update(characters.encode())
-    path = cache_folder("fonts") / f"{Path(face.file_name).stem}-{key.hexdigest()[:24]}.woff2"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(static_font(face, characters)), recalcTimestamp=False)
-    font.flavor = "woff2"
-    out = io.BytesIO()
-    font.save(out, reorderTables=False)
-    data = out.getvalue()
-    write_cached(path, data)
-    return data
-
-
 def font_css(fonts: list[tuple[str, bytes]]) -> str:
     """@font-face rules for the web fonts, relative to the stylesheet in `assets/`."""
+    from booklet.assets.fonts import font_face
     from booklet.assets.subset import EPUB_FACES
 
     rules = ["/* Static subsets of Literata and Source Sans 3 (SIL Open Font License 1.1). */"]
     for face, (path, _) in zip(EPUB_FACES, fonts, strict=True):
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; '
-            f'src: url("{Path(path).relative_to(ASSETS).as_posix()}") format("woff2"); '
-            f"font-weight: {face.weight}; font-style: {'italic' if face.italic else 'normal'}; "
-            "font-display: swap; }"
-        )
+        src = f'url("{Path(path).relative_to(ASSETS).as_posix()}") format("woff2")'
+        rules.append(font_face(face.family, src, *face.weight_style, display="swap"))
     return "\n".join(rules) + "\n"
 
 
@@ -329,7 +281,7 @@ def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
     icon = templates.render("web/icon.svg", book)
     written.append(write(folder / ICON, icon.encode()))
     for image in book.images:  # re-encoded versions: sized, upright, no metadata (images.py)
-        if image.media_type == "image/svg+xml":
+        if image.is_svg:
             written.append(write(folder / image.path, read_original(book, image)))
             continue
         for name, made in web_files(book, image):  # the srcset's files too

@@ -12,19 +12,18 @@ import os
 import shutil
 from pathlib import Path
 
-from booklet.model import Book
+from booklet.model import Book, Output
 from booklet.render import templates
-from booklet.render.pdf import Output
 from booklet.render.web import (
     COVER,
     OPDS_TYPE,
     Download,
     Site,
     absolute,
-    updated,
     write,
     write_edition,
 )
+from booklet.reproducible import source_time
 
 FOLDER = "site"
 DOWNLOADS = "downloads"
@@ -86,7 +85,7 @@ def feed(book: Book, site: Site) -> str:
         site=site,
         offered=offered,
         absolute=lambda name: absolute(book, name),
-        updated=updated(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        updated=source_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
         opds_type=OPDS_TYPE,
     )
 
