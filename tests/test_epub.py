@@ -22,7 +22,7 @@ from PIL import Image
 from booklet.builder import build
 from booklet.load import load
 from booklet.model import Book
-from booklet.render import epub
+from booklet.render.epub.package import modified
 from booklet.render.pdf import screen_document
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -466,6 +466,6 @@ def test_building_twice_gives_the_same_bytes(tmp_path: Path) -> None:
 
 def test_source_date_epoch_sets_the_modified_time(monkeypatch: pytest.MonkeyPatch) -> None:
     book = load(MANUSCRIPTS["images"])
-    assert epub.modified(book) == dt.datetime(2026, 2, 3, tzinfo=dt.UTC)
+    assert modified(book) == dt.datetime(2026, 2, 3, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    assert epub.modified(book) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert modified(book) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
