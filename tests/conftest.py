@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,26 @@ def booklet_build(
     """The shipped manuscript built once through the CLI."""
     out = tmp_path_factory.mktemp("booklet") / "dist"
     return out, run_cli("--manuscript", MANUSCRIPT, "--out", out)
+
+
+def write_manuscript(
+    folder: Path,
+    book_yaml: str = 'title: "Test"\nlanguage: en\ndate: 2026-01-01\n',
+    chapters: dict[str, str] | None = None,
+    files: dict[str, str | bytes] | None = None,
+    copy_of: Path | None = None,
+) -> Path:
+    """A manuscript folder for a test: a copy of `copy_of` (if given), then `book.yaml`, the
+    chapters (file name → Markdown) and any other files (path → text or bytes) written over it."""
+    if copy_of is not None:
+        shutil.copytree(copy_of, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "book.yaml").write_text(book_yaml, encoding="utf-8")
+    for name, data in {**(chapters or {}), **(files or {})}.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return folder

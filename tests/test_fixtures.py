@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_manuscript
 
 from booklet.errors import ManuscriptError
 from booklet.load import load
@@ -35,8 +36,7 @@ def write_cases(path: Path, cases: list[tuple[str, str, str]]) -> None:
 
 def convert(source: str, tmp_path: Path) -> str:
     """Markdown of one chapter → its blocks rendered as in the EPUB, or its error lines."""
-    (tmp_path / "book.yaml").write_text(BOOK_YAML, encoding="utf-8")
-    (tmp_path / "01-fixture.md").write_text(FRONT + source + "\n", encoding="utf-8")
+    write_manuscript(tmp_path, BOOK_YAML, {"01-fixture.md": FRONT + source + "\n"})
     try:
         book = load(tmp_path)
     except ManuscriptError as error:

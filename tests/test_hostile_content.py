@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import write_manuscript
 from PIL import Image
 from safety_helpers import BOOK, leaks, make_outside
 
@@ -90,10 +91,7 @@ def no_network() -> Iterator[list[object]]:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("hostile")
     make_outside(base / "outside")
-    root = base / "hostile"
-    root.mkdir()
-    (root / "book.yaml").write_text(HOSTILE_BOOK, encoding="utf-8")
-    (root / "01-one.md").write_text(HOSTILE_CHAPTER, encoding="utf-8")
+    root = write_manuscript(base / "hostile", HOSTILE_BOOK, {"01-one.md": HOSTILE_CHAPTER})
     Image.new("RGB", (5, 5), "blue").save(root / "pic.png")
     return root
 
@@ -186,10 +184,7 @@ def test_html_holds_only_template_markup(hostile: Path, no_network: list[object]
 
 
 def chapter_with(body: str, tmp_path: Path) -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "book.yaml").write_text(BOOK, encoding="utf-8")
-    (tmp_path / "01-one.md").write_text(f"---\ntitle: One\n---\n\n{body}\n", encoding="utf-8")
-    return tmp_path
+    return write_manuscript(tmp_path, BOOK, {"01-one.md": f"---\ntitle: One\n---\n\n{body}\n"})
 
 
 @pytest.mark.parametrize(
@@ -247,10 +242,8 @@ def test_bom_crlf_and_tabs_read_as_plain_text(tmp_path: Path) -> None:
     )
     plain = tmp_path / "plain"
     windows = tmp_path / "windows"
-    for folder in (plain, windows):
-        folder.mkdir()
-    (plain / "book.yaml").write_text(BOOK, encoding="utf-8")
-    (plain / "01-one.md").write_text(chapter, encoding="utf-8")
+    write_manuscript(plain, BOOK, {"01-one.md": chapter})
+    windows.mkdir()
     bom = b"\xef\xbb\xbf"
     (windows / "book.yaml").write_bytes(bom + BOOK.replace("\n", "\r\n").encode())
     (windows / "01-one.md").write_bytes(bom + chapter.replace("\n", "\r\n").encode())

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
-from conftest import ROOT, SAMPLE, run_cli
+from conftest import ROOT, SAMPLE, run_cli, write_manuscript
 
 from booklet import i18n
 from booklet.errors import ManuscriptError
@@ -198,13 +198,9 @@ def test_a_regional_catalogue_holds_only_its_differences(
 
 def manuscript(tmp_path: Path, book_yaml: str, chapter: str | None = None) -> Path:
     """The sample with another book.yaml head (and optionally another first chapter)."""
-    folder = tmp_path / "manuscript"
-    shutil.copytree(SAMPLE, folder)
     yaml = (SAMPLE / "book.yaml").read_text(encoding="utf-8").replace("language: en\n", "")
-    (folder / "book.yaml").write_text(book_yaml + yaml, encoding="utf-8")
-    if chapter is not None:
-        (folder / "01-first.md").write_text(chapter, encoding="utf-8")
-    return folder
+    chapters = {} if chapter is None else {"01-first.md": chapter}
+    return write_manuscript(tmp_path / "manuscript", book_yaml + yaml, chapters, copy_of=SAMPLE)
 
 
 def test_a_language_without_catalogue_builds_in_english_with_one_warning(tmp_path: Path) -> None:

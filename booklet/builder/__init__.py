@@ -84,38 +84,8 @@ def build(
     swapped = False
     try:
         with fixed_timestamps(book):
-            try:
-                names, site = jobs.chosen(only)
-                planned = jobs.plan(book, names)
-                images = images_digest(book)
-                keys = [job_key(job, jobs.renderers(), images) for job in planned]
-                previous = {} if force else previous_manifest(out_dir)
-                results = render_jobs(planned, keys, previous, out_dir, staging, progress)
-                refused = [message for result in results for message in result.refused]
-                if refused:  # refusals that a library swallowed still fail the build
-                    raise BuildError(dict.fromkeys(refused))
-                if site:
-                    outputs = [output for result in results for output in result.outputs]
-                    key, result = site_job(
-                        book, outputs, images, previous, out_dir, staging, progress
-                    )
-                    planned.append(Job(SITE, (SITE,), book))
-                    keys.append(key)
-                    results.append(result)
-            except BaseException as exc:
-                if isinstance(exc, Refusal):
-                    raise BuildError([str(exc)]) from None
-                raise
-        found = [d for result in results for d in result.diagnostics]
-        if strict and found:
-            raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
-        outputs = [output for result in results for output in result.outputs]
-        log = [f"weasyprint: {m}" for result in results for m in result.weasyprint]
-        warnings = [*map(str, book.warnings), *map(str, found), *log]
-        data = manifest(outputs, warnings, staging)
-        names = [job.name for job in planned]
-        data["jobs"] = job_entries(zip(names, keys, results, strict=True), outputs)
-        (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            planned, keys, results = make_outputs(book, only, force, out_dir, staging, progress)
+        outputs, warnings = write_manifest(book, planned, keys, results, staging, strict)
         checkpoint()
         with deferred():  # a signal that arrives meanwhile is raised once the swap is complete
             swap_in(staging, out_dir)
@@ -132,6 +102,63 @@ def build(
         ],
         warnings=warnings,
     )
+
+
+def make_outputs(
+    book: Book,
+    only: list[str] | None,
+    force: bool,
+    out_dir: Path,
+    staging: Path,
+    progress: Callable[[str], None],
+) -> tuple[list[Job], list[str], list[JobResult]]:
+    """Every job's outputs in `staging`, reused or rendered, the site last (from the others'
+    files): the jobs, their keys and their results, in order."""
+    try:
+        names, site = jobs.chosen(only)
+        planned = jobs.plan(book, names)
+        images = images_digest(book)
+        keys = [job_key(job, jobs.renderers(), images) for job in planned]
+        previous = {} if force else previous_manifest(out_dir)
+        results = render_jobs(planned, keys, previous, out_dir, staging, progress)
+        refused = [message for result in results for message in result.refused]
+        if refused:  # refusals that a library swallowed still fail the build
+            raise BuildError(dict.fromkeys(refused))
+        if site:
+            outputs = [output for result in results for output in result.outputs]
+            key, result = site_job(book, outputs, images, previous, out_dir, staging, progress)
+            planned.append(Job(SITE, (SITE,), book))
+            keys.append(key)
+            results.append(result)
+    except BaseException as exc:
+        if isinstance(exc, Refusal):  # a mixin: every refused read, whatever its exception type
+            raise BuildError([str(exc)]) from None
+        raise
+    return planned, keys, results
+
+
+def write_manifest(
+    book: Book,
+    planned: list[Job],
+    keys: list[str],
+    results: list[JobResult],
+    staging: Path,
+    strict: bool,
+) -> tuple[list[Output], list[str]]:
+    """`manifest.json` in `staging`: every output, warning and job key; the outputs and warnings.
+
+    With `strict`, problems the renderers reported are errors instead (`ManuscriptError`)."""
+    found = [d for result in results for d in result.diagnostics]
+    if strict and found:
+        raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
+    outputs = [output for result in results for output in result.outputs]
+    log = [f"weasyprint: {m}" for result in results for m in result.weasyprint]
+    warnings = [*map(str, book.warnings), *map(str, found), *log]
+    data = manifest(outputs, warnings, staging)
+    names = [job.name for job in planned]
+    data["jobs"] = job_entries(zip(names, keys, results, strict=True), outputs)
+    (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return outputs, warnings
 
 
 def site_job(

@@ -1,1 +1,2 @@
-"""TODO"""
+"""One module per subcommand (`build`, `check`, `new`, `serve`), each `run(...) -> exit status`;
+`cli.py` only declares their options."""

@@ -119,6 +119,21 @@ def check_names(book: Book) -> None:
         )
 
 
+def work_example(download: Download, url: str) -> dict[str, Any]:
+    """One downloadable format as a schema.org `Book` work example."""
+    example: dict[str, Any] = {
+        "@type": "Book",
+        "encodingFormat": download.media_type,
+        "url": url,
+        "contentSize": download.size,
+    }
+    if download.kind in ("pdf", "epub"):
+        example["bookFormat"] = "https://schema.org/EBook"
+    if download.kind != "epub":
+        example["numberOfPages"] = download.pages
+    return example
+
+
 def json_ld(book: Book, site: Site) -> Markup:
     """schema.org `Book` with its formats, for search engines (a data block, not a script)."""
     meta = book.meta
@@ -135,16 +150,14 @@ def json_ld(book: Book, site: Site) -> Markup:
         "datePublished": meta.date.isoformat(),
         "identifier": meta.identifier,
     }
-    if meta.subtitle:
-        data["alternativeHeadline"] = meta.subtitle
-    if meta.authors:
-        data["author"] = list(meta.authors)
-    if meta.publisher:
-        data["publisher"] = {"@type": "Organization", "name": meta.publisher}
-    if meta.description:
-        data["description"] = meta.description
-    if meta.rights:
-        data["copyrightNotice"] = meta.rights
+    optional = {
+        "alternativeHeadline": meta.subtitle,
+        "author": list(meta.authors),
+        "publisher": {"@type": "Organization", "name": meta.publisher} if meta.publisher else "",
+        "description": meta.description,
+        "copyrightNotice": meta.rights,
+    }
+    data.update((key, value) for key, value in optional.items() if value)
     if url:
         data["url"] = url
     if site.cover:
@@ -158,19 +171,11 @@ def json_ld(book: Book, site: Site) -> Markup:
             "name": f"{meta.title} (read online)",
         }
     ]
-    for download in site.downloads:
-        if download.kind in ("pdf", "epub", "print", "imposed"):
-            example: dict[str, Any] = {
-                "@type": "Book",
-                "encodingFormat": download.media_type,
-                "url": link(download.href),
-                "contentSize": download.size,
-            }
-            if download.kind in ("pdf", "epub"):
-                example["bookFormat"] = "https://schema.org/EBook"
-            if download.kind != "epub":
-                example["numberOfPages"] = download.pages
-            examples.append(example)
+    examples += [
+        work_example(download, link(download.href))
+        for download in site.downloads
+        if download.kind in ("pdf", "epub", "print", "imposed")
+    ]
     data["workExample"] = examples
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
