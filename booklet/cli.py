@@ -69,6 +69,13 @@ def build_options(function: F) -> F:
                 is_flag=True,
                 help="Render every output again, even those whose inputs did not change.",
             ),
+            click.option(
+                "--lang",
+                "languages",
+                multiple=True,
+                metavar="LANGUAGE",
+                help="Build only this edition (the source's language or a translation; repeatable).",
+            ),
         ]
     ):
         function = option(function)
@@ -114,6 +121,7 @@ def run_build(
     timeout: float,
     strict: bool,
     force: bool,
+    languages: tuple[str, ...],
 ) -> None:
     from booklet.builder import build
     from booklet.builder.jobs import GROUPS
@@ -132,7 +140,15 @@ def run_build(
 
     try:
         with guard(timeout):
-            result = build(manuscript, out, list(only), progress, strict=strict, force=force)
+            result = build(
+                manuscript,
+                out,
+                list(only),
+                progress,
+                strict=strict,
+                force=force,
+                languages=list(languages) or None,
+            )
     except UnsafeOutput as error:
         raise click.UsageError(str(error)) from None
     except (
@@ -198,6 +214,39 @@ def check(manuscript: Path, style: str) -> None:
         # Text goes where a build prints its diagnostics; JSON and workflow commands to stdout.
         click.echo(text, err=style == "text", nl=False)
     sys.exit(1 if report.errors else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@manuscript_option
+@click.argument("languages", nargs=-1, required=True, metavar="LANGUAGE…")
+@click.option(
+    "--from",
+    "copy",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Fill empty messages from a translated copy of the manuscript (same blocks, in order).",
+)
+def translate(manuscript: Path, languages: tuple[str, ...], copy: Path | None) -> None:
+    """Write or update translations/LANGUAGE/*.po: one message per block of the source.
+
+    Run it again after the source changed: new blocks are added, changed ones marked fuzzy
+    (with their previous text), removed ones made obsolete. Translate with Poedit or Weblate.
+    """
+    from booklet.commands.translate import run
+
+    if not manuscript.is_dir():
+        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+    if copy is not None and len(languages) != 1:
+        raise click.UsageError("--from fills one language: name exactly one")
+    try:
+        lines = run(manuscript, list(languages), copy)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    except ManuscriptError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        sys.exit(1)
+    for line in lines:
+        click.echo(line)
 
 
 @main.command(context_settings=CONTEXT)

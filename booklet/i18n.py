@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -179,6 +179,17 @@ def long_date(date: dt.date, tag: str) -> str:
     if str(loc) == "en":
         return format_date(date, "d MMMM y", locale=loc)
     return format_date(date, "long", locale=loc)
+
+
+def timeline_date(when: tuple[int, int, int], tag: str) -> str:
+    """A timeline's (year, month, day) the local way: '1940', 'mei 1940', '10 mei 1940'."""
+    year, month, day = when
+    if not month:
+        return str(year)
+    loc = babel_locale(tag)
+    if not day:
+        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=loc)
+    return long_date(dt.date(year, month, day), tag)
 
 
 def number(value: float, tag: str) -> str:

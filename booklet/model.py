@@ -29,6 +29,15 @@ class Meta:
     cover_credit: str = ""
     # `labels:` of book.yaml: (key, text) pairs overriding the engine's labels for this book.
     labels: tuple[tuple[str, str], ...] = ()
+    # A translated edition: the language the manuscript is written in ("" for the source's own
+    # edition), and the share of its blocks translated (the rest falls back to the source).
+    source_language: str = ""
+    translated_share: float = 1.0
+
+    @property
+    def edition(self) -> str:
+        """The folder of this edition's outputs: "" for the source, else its language."""
+        return self.language if self.source_language else ""
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,11 @@ class Result:
     warnings: list[str] = field(default_factory=list)
 
 
-def manifest(outputs: list[Output], warnings: list[str], out_dir: Path) -> dict[str, object]:
+def manifest(
+    outputs: list[Output], warnings: list[str], out_dir: Path, languages: list[str]
+) -> dict[str, object]:
     entries = []
-    for output in outputs:
+    for output, language in zip(outputs, languages, strict=True):
         data = output.path.read_bytes()
         entry: dict[str, object] = {
             "kind": output.kind,
@@ -53,6 +55,7 @@ def manifest(outputs: list[Output], warnings: list[str], out_dir: Path) -> dict[
             "pages": output.pages,
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
+            "language": language,
         }
         if output.paper:
             entry["paper"] = output.paper
@@ -67,25 +70,28 @@ def build(
     progress: Callable[[str], None] = lambda _: None,
     strict: bool = False,
     force: bool = False,
+    languages: list[str] | None = None,
 ) -> Result:
     """Load the manuscript once, run every renderer, write the manifest, swap the outputs in.
 
-    Jobs whose inputs are unchanged reuse the previous outputs, unless `force`. With `strict`,
+    Every translated edition is built beside the source's (`languages`: only these, which may
+    name the source's own language). Jobs whose inputs are unchanged reuse the previous outputs,
+    unless `force`. With `strict`,
     problems renderers report (a handout longer than its sheet) are errors: the build raises
     `ManuscriptError` and the previous outputs stay in place.
     """
     out_dir = out_dir.resolve()
     check_out_dir(manuscript, out_dir)
     progress("loading manuscript")
-    book = load(manuscript, strict=strict)
+    books = editions(manuscript, strict, languages)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out_dir)
     staging = make_staging(out_dir)
     swapped = False
     try:
-        with fixed_timestamps(book):
-            planned, keys, results = make_outputs(book, only, force, out_dir, staging, progress)
-        outputs, warnings = write_manifest(book, planned, keys, results, staging, strict)
+        with fixed_timestamps(books[0]):
+            planned, keys, results = make_outputs(books, only, force, out_dir, staging, progress)
+        outputs, warnings = write_manifest(books, planned, keys, results, staging, strict)
         checkpoint()
         with deferred():  # a signal that arrives meanwhile is raised once the swap is complete
             swap_in(staging, out_dir)
@@ -104,8 +110,36 @@ def build(
     )
 
 
+def editions(manuscript: Path, strict: bool, chosen: list[str] | None) -> list[Book]:
+    """The source's edition and every translated one (or those `chosen`), each loaded once;
+    the errors of all of them at once."""
+    from booklet.load.translations import languages
+
+    source = load(manuscript, strict=strict)
+    own, translated = source.meta.language, languages(source.root)
+    wanted = chosen or [own, *translated]
+    unknown = [tag for tag in wanted if tag != own and tag not in translated]
+    if unknown:
+        raise BuildError(
+            [
+                f"no translation '{unknown[0]}' (translations/{unknown[0]}/ holds no catalogue); "
+                f"make one with: booklet translate {unknown[0]}"
+            ]
+        )
+    books = [source] if own in wanted else []
+    problems: list[Diagnostic] = []
+    for language in (tag for tag in wanted if tag != own):
+        try:
+            books.append(load(manuscript, strict=strict, language=language))
+        except ManuscriptError as error:
+            problems += error.diagnostics
+    if problems:
+        raise ManuscriptError(problems)
+    return books
+
+
 def make_outputs(
-    book: Book,
+    books: list[Book],
     only: list[str] | None,
     force: bool,
     out_dir: Path,
@@ -116,16 +150,21 @@ def make_outputs(
     files): the jobs, their keys and their results, in order."""
     try:
         names, site = jobs.chosen(only)
-        planned = jobs.plan(book, names)
-        images = images_digest(book)
+        planned = [job for book in books for job in jobs.plan(book, names)]
+        images = images_digest(books[0])  # every edition shows the source's images
         keys = [job_key(job, jobs.renderers(), images) for job in planned]
         previous = {} if force else previous_manifest(out_dir)
         results = render_jobs(planned, keys, previous, out_dir, staging, progress)
         refused = [message for result in results for message in result.refused]
         if refused:  # refusals that a library swallowed still fail the build
             raise BuildError(dict.fromkeys(refused))
-        if site:
-            outputs = [output for result in results for output in result.outputs]
+        for book in books if site else []:
+            outputs = [
+                o
+                for job, made in zip(planned, results, strict=True)
+                if job.book.meta.language == book.meta.language
+                for o in made.outputs
+            ]
             key, result = site_job(book, outputs, images, previous, out_dir, staging, progress)
             planned.append(Job(SITE, (SITE,), book))
             keys.append(key)
@@ -138,7 +177,7 @@ def make_outputs(
 
 
 def write_manifest(
-    book: Book,
+    books: list[Book],
     planned: list[Job],
     keys: list[str],
     results: list[JobResult],
@@ -152,9 +191,15 @@ def write_manifest(
     if strict and found:
         raise ManuscriptError(Diagnostic(d.path, d.line, d.message) for d in found)
     outputs = [output for result in results for output in result.outputs]
+    languages = [
+        job.book.meta.language
+        for job, made in zip(planned, results, strict=True)
+        for _ in made.outputs
+    ]
     log = [f"weasyprint: {m}" for result in results for m in result.weasyprint]
-    warnings = [*map(str, book.warnings), *map(str, found), *log]
-    data = manifest(outputs, warnings, staging)
+    loaded = dict.fromkeys(str(w) for book in books for w in book.warnings)
+    warnings = [*loaded, *map(str, found), *log]
+    data = manifest(outputs, warnings, staging, languages)
     names = [job.name for job in planned]
     data["jobs"] = job_entries(zip(names, keys, results, strict=True), outputs)
     (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -70,14 +70,16 @@ def plan(book: Book, names: list[str]) -> list[Job]:
     """The jobs for the chosen renderers: the shared-layout ones together, handouts per paper."""
     shared = tuple(name for name in names if MEDIA[name].shared_layout)
     early = tuple(name for name in shared[1:] if MEDIA[name].after_layout)
-    jobs = [Job(", ".join(shared), shared, book, early, laid_out)] if shared else []
+    edition = f" ({book.meta.edition})" if book.meta.edition else ""
+    jobs = [Job(", ".join(shared) + edition, shared, book, early, laid_out)] if shared else []
     for name in names:
         if name == "handouts" and len(book.meta.handout_papers) > 1:
             for paper in book.meta.handout_papers:
                 meta = dataclasses.replace(book.meta, handout_papers=(paper,))
-                jobs.append(Job(f"handouts {paper}", (name,), dataclasses.replace(book, meta=meta)))
+                view = dataclasses.replace(book, meta=meta)
+                jobs.append(Job(f"handouts {paper}{edition}", (name,), view))
         elif not MEDIA[name].shared_layout:
-            jobs.append(Job(name, (name,), book))
+            jobs.append(Job(name + edition, (name,), book))
     return jobs
 
 

@@ -31,6 +31,7 @@ from booklet.builder.deadline import checkpoint
 from booklet.builder.jobs import Job, JobResult
 from booklet.confine import Refusal, refusals
 from booklet.errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
+from booklet.model import Book
 from booklet.render.layout import capture_warnings, warm_up
 
 PR_SET_PDEATHSIG = 1
@@ -54,7 +55,7 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
                     job.prepare(job.book)
                     checkpoint()
                     started = start_workers(single_jobs(job, early), staging, renderers)
-                outputs = renderers[first](job.book, staging)
+                outputs = renderers[first](job.book, out_folder(job.book, staging))
                 checkpoint()
             except BaseException as exc:
                 if isinstance(exc, Refusal):
@@ -72,6 +73,13 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
         weasyprint=[m for r in ordered for m in r.weasyprint],
         refused=[m for r in ordered for m in r.refused],
     )
+
+
+def out_folder(book: Book, staging: Path) -> Path:
+    """Where a book's outputs go: the staging folder, or its edition's folder inside it."""
+    folder = staging / book.meta.edition
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def single_jobs(job: Job, names: list[str]) -> list[Job]:

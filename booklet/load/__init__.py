@@ -21,6 +21,7 @@ from booklet.errors import Collector, Diagnostic, in_reading_order, suggest
 from booklet.load import glyphs
 from booklet.load.parse import ChapterParser, make_markdown, slugify
 from booklet.load.svg import check_svg
+from booklet.load.translations import Edition, edition_meta, marked, unmarked
 from booklet.model import Book, Chapter, Image, Meta, Sidebar, Term
 
 BOOK_KEYS = {
@@ -254,7 +255,7 @@ def check_keys(
 
 
 def load_meta(
-    root: Path, collector: Collector
+    root: Path, collector: Collector, edition: Edition | None = None
 ) -> tuple[Meta, list[str] | None, dict[str, int]] | None:
     path = root / "book.yaml"
     if not path.exists() and not path.is_symlink():
@@ -265,6 +266,8 @@ def load_meta(
     if not inside_manuscript(path, root, collector, path, 1, "book.yaml"):
         return None
     text = read_text(path, collector)
+    if text is not None and edition is not None:
+        text = edition.text(path, text)
     if text is not None:
         glyphs.check(path, text, collector)
     parsed = read_yaml(text, path, 1, collector, "book.yaml") if text is not None else None
@@ -532,18 +535,23 @@ def chapter_slug(path: Path) -> str:
     return slugify(re.sub(r"^\d+[-_ ]*", "", path.stem) or path.stem)
 
 
-def load(root: Path, strict: bool = False) -> Book:
+def load(root: Path, strict: bool = False, language: str | None = None) -> Book:
     """Read and validate the whole manuscript; raise `ManuscriptError` with every problem.
 
-    With `strict`, warnings (raw HTML, a character the fonts lack…) are errors too.
+    With `strict`, warnings (raw HTML, a character the fonts lack…) are errors too. With a
+    `language` that has catalogues in `translations/`, the book is that translated edition.
     """
     root = root.resolve()
     collector = Collector(root)
-    loaded = load_meta(root, collector)
+    edition = Edition(root, language, collector) if language else None
+    loaded = load_meta(root, collector, edition)
     if loaded is None:
         collector.raise_if_any()
         raise AssertionError("unreachable")
     meta, order, meta_lines = loaded
+    source_language = meta.language
+    if edition is not None:
+        meta = edition_meta(meta, edition.language)
     files = chapter_files(root, order, meta_lines, collector)
     if not files and not collector.errors:
         collector.error(
@@ -561,7 +569,8 @@ def load(root: Path, strict: bool = False) -> Book:
                 f"chapter slug '{slug}' is also the slug of '{other}'; rename one of the files",
             )
         slugs[path.name] = slug
-    parser = ChapterParser(make_markdown(meta.language), collector, slugs, meta.language)
+    facts = source_language if edition is not None else ""
+    parser = ChapterParser(make_markdown(meta.language), collector, slugs, meta.language, facts)
     chapters: list[Chapter] = []
     ids: dict[str, set[str]] = {}
     links = []
@@ -583,7 +592,9 @@ def load(root: Path, strict: bool = False) -> Book:
         text = read_text(path, collector)
         if text is None:
             continue
-        glyphs.check(path, text, collector)
+        if edition is not None:
+            text = edition.text(path, text)
+        glyphs.check(path, unmarked(text), collector)
         front, body, first_line = split_front_matter(text, path, collector)
         if front is None:
             continue
@@ -594,6 +605,8 @@ def load(root: Path, strict: bool = False) -> Book:
             continue
         slug = slugs[path.name]
         parsed = parser.parse(path, body, first_line, slug)
+        if edition is not None:
+            parsed = marked(parsed, source_language)
         ids[path.name] = parsed.ids | {slug}
         links.extend(parsed.links)
         for src, line in parsed.images:
@@ -632,6 +645,9 @@ def load(root: Path, strict: bool = False) -> Book:
                 )
     check_sidebar_count(chapters, collector, root, size)
     glossary = gather_terms(chapters, collector, root)
+    if edition is not None:
+        edition.report(source_language)
+        meta = dataclasses.replace(meta, translated_share=edition.progress.share)
     if strict:
         collector.errors += [
             Diagnostic(w.path, w.line, w.message) for w in in_reading_order(collector.warnings)

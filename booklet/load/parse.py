@@ -232,9 +232,11 @@ class ChapterParser:
         collector: Collector,
         chapter_slugs: dict[str, str],
         language: str = "en",
+        facts_language: str = "",
     ) -> None:
         self.md = md
         self.language = language
+        self.facts_language = facts_language  # a translated edition's source language
         self.collector = collector
         self.chapter_slugs = chapter_slugs
         self.renderer: Any = md.renderer  # RendererHTML; the protocol type lacks renderInline
@@ -529,7 +531,16 @@ class ChapterParser:
         )
         self.out.ids.add(ident)
         return build_sidebar(
-            kind, ident, title_text, fields, body, self.inline, line, report, self.language
+            kind,
+            ident,
+            title_text,
+            fields,
+            body,
+            self.inline,
+            line,
+            report,
+            self.language,
+            self.facts_language,
         )
 
     def inline(self, source: str) -> str:

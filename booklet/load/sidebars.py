@@ -191,9 +191,17 @@ def split_pair(item: RawItem) -> tuple[str, str] | None:
 
 
 def build_items(
-    kind: str, body: RawBody, inline: Callable[[str], str], report: Report, language: str = "en"
+    kind: str,
+    body: RawBody,
+    inline: Callable[[str], str],
+    report: Report,
+    language: str = "en",
+    facts_language: str = "",
 ) -> tuple[Item, ...]:
-    """Check a list-shaped body and turn its entries into typed `Item`s."""
+    """Check a list-shaped body and turn its entries into typed `Item`s.
+
+    In a translated edition (`facts_language`: the source's), chart values and timeline dates
+    are the source's, read the source's way and shown the edition's way."""
     schema = SCHEMAS[kind]
     if body.items is None or not body.items:
         report(0, f"{kind} sidebar needs a list, one entry per line, e.g. '{schema.example}'")
@@ -209,14 +217,14 @@ def build_items(
             continue
         key, rest = pair
         if kind == "chart":
-            number = parse_number(rest, language)
+            number = parse_number(rest, facts_language or language)
             if number is None or number < 0:
                 report(raw.line, f"chart value '{rest}' for '{key}' is not a number; write digits")
                 continue
             items.append(Item(key, f"{rest}", raw.line, number))
             continue
         if kind == "timeline":
-            when = date_key(key, language)
+            when = date_key(key, facts_language or language)
             if when is None:
                 report(
                     raw.line,
@@ -231,6 +239,8 @@ def build_items(
                     "list events oldest first",
                 )
             previous = (when, key)
+            if facts_language:
+                key = i18n.timeline_date(when, language)
         items.append(Item(inline(key), inline(rest), raw.line))
     return tuple(items)
 
@@ -245,12 +255,15 @@ def build_sidebar(
     line: int,
     report: Report,
     language: str = "en",
+    facts_language: str = "",
 ) -> Sidebar:
     """Validate a sidebar against its schema (reporting problems) and build the model object."""
     schema = SCHEMAS[kind]
     items: tuple[Item, ...] = ()
     if schema.body in ("list", "pairs"):
-        items = build_items(kind, body, inline, lambda ln, msg: report(ln or line, msg), language)
+        items = build_items(
+            kind, body, inline, lambda ln, msg: report(ln or line, msg), language, facts_language
+        )
     elif body.empty:
         report(line, f"{kind} sidebar is empty; write {schema.example} between the fences")
     return Sidebar(

@@ -63,9 +63,9 @@ def downloads(book: Book, outputs: list[Output], staging: Path) -> list[Download
     chapters = {chapter.slug: chapter for chapter in book.chapters}
     found = []
     for output in outputs:
-        relative = output.path.relative_to(staging).as_posix()
+        relative = output.path.relative_to(staging / book.meta.edition).as_posix()
         href = f"{DOWNLOADS}/{relative}"
-        link(output.path, staging / FOLDER / href)
+        link(output.path, staging / FOLDER / book.meta.edition / href)
         chapter = None
         if output.kind == "handout" and output.paper:
             chapter = chapters.get(output.path.stem.removesuffix(f"-{output.paper}"))
@@ -95,7 +95,7 @@ def render(book: Book, staging: Path, outputs: list[Output]) -> tuple[Output, li
 
     Returns the manifest's `site` entry (its index page) and every file of the folder.
     """
-    folder = staging / FOLDER
+    folder = staging / FOLDER / book.meta.edition
     offered = downloads(book, outputs, staging)
     files = [folder / d.href for d in offered]
     cover, size = None, (0, 0)
