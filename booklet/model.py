@@ -30,9 +30,14 @@ class Meta:
     # `labels:` of book.yaml: (key, text) pairs overriding the engine's labels for this book.
     labels: tuple[tuple[str, str], ...] = ()
     # A translated edition: the language the manuscript is written in ("" for the source's own
-    # edition), and the share of its blocks translated (the rest falls back to the source).
+    # edition), and its blocks (translated, in all, fuzzy); the rest falls back to the source.
     source_language: str = ""
-    translated_share: float = 1.0
+    translation: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def translated_share(self) -> float:
+        translated, total, _ = self.translation
+        return translated / total if total else 1.0
 
     @property
     def edition(self) -> str:

@@ -22,7 +22,12 @@ CORE = {
     "booklet.confine": 2,
     "booklet.reproducible": 2,
 }
-WEASYPRINT_BOUNDARY = {"booklet.render.layout", "booklet.render.fetcher", "booklet.render.columns"}
+WEASYPRINT_BOUNDARY = {
+    "booklet.render.layout",
+    "booklet.render.fetcher",
+    "booklet.render.columns",
+    "booklet.render.tagging",
+}
 MAX_MODULE_LINES, MAX_FUNCTION_LINES, MAX_CLASS_LINES, MAX_TOP_MODULES = 450, 80, 250, 12
 # Over the limits until their split lands (#20: load/ into steps and rules, preview/ into loop,
 # http and pdf); each entry is removed with its split, and none may be added.

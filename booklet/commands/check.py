@@ -14,6 +14,8 @@ from pathlib import Path
 
 from booklet.errors import Diagnostic, ManuscriptError, in_reading_order
 from booklet.load import load
+from booklet.load.translations import languages
+from booklet.model import Meta
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Report:
     errors: tuple[Diagnostic, ...]
     warnings: tuple[Diagnostic, ...]
     chapters: int
+    editions: tuple[str, ...] = ()  # one line per translation: "fr: 212 of 214 blocks …"
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -29,7 +32,8 @@ class Report:
 
 
 def check(manuscript: Path) -> Report:
-    """Load the manuscript; every error and warning found (nothing is laid out or written)."""
+    """Load the manuscript and each translated edition; every error and warning found (nothing
+    is laid out or written), and how far each translation is."""
     from booklet.render.web import check_names
 
     root = manuscript.resolve()
@@ -38,7 +42,25 @@ def check(manuscript: Path) -> Report:
         check_names(book)  # a chapter named like a page of the web edition
     except ManuscriptError as error:
         return Report(root, error.diagnostics, error.warnings, 0)
-    return Report(root, (), book.warnings, len(book.chapters))
+    errors: list[Diagnostic] = []
+    warnings = dict.fromkeys(book.warnings)
+    lines = []
+    for language in languages(root):
+        try:
+            edition = load(root, language=language)
+        except ManuscriptError as error:
+            errors += error.diagnostics
+            warnings.update(dict.fromkeys(error.warnings))
+            continue
+        warnings.update(dict.fromkeys(edition.warnings))
+        lines.append(summary(edition.meta, language))
+    return Report(root, tuple(errors), tuple(warnings), len(book.chapters), tuple(lines))
+
+
+def summary(meta: Meta, language: str) -> str:
+    """'fr: 212 of 214 blocks translated, 2 fuzzy' from a loaded edition."""
+    progress = meta.translation
+    return f"{language}: {progress[0]} of {progress[1]} blocks translated, {progress[2]} fuzzy"
 
 
 def file_of(diagnostic: Diagnostic, report: Report) -> str:
@@ -52,7 +74,7 @@ def file_of(diagnostic: Diagnostic, report: Report) -> str:
 
 
 def as_text(report: Report) -> str:
-    lines = [str(d) for d in report.diagnostics]
+    lines = [str(d) for d in report.diagnostics] + list(report.editions)
     if report.errors:
         lines.append(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     else:

@@ -10,6 +10,7 @@ from booklet.errors import Diagnostic, ManuscriptError
 from booklet.load import LANGUAGE, load
 from booklet.load.sidebars import parse_number
 from booklet.load.translations import catalogue_name, fill_from_copy, update
+from booklet.reproducible import source_time
 
 
 def run(manuscript: Path, languages: list[str], copy: Path | None = None) -> list[str]:
@@ -24,7 +25,7 @@ def run(manuscript: Path, languages: list[str], copy: Path | None = None) -> lis
     texts = [(p, p.read_text(encoding="utf-8-sig").replace("\r\n", "\n")) for p in sources]
     lines = []
     for language in languages:
-        written = update(root, language, texts)
+        written = update(root, language, texts, book.meta.title, source_time(book))
         lines.append(f"{language}: {len(written)} catalogue(s) in {written[0].parent}")
         if copy is not None:
             lines += filled(root, language, texts, copy, own)

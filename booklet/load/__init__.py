@@ -647,7 +647,10 @@ def load(root: Path, strict: bool = False, language: str | None = None) -> Book:
     glossary = gather_terms(chapters, collector, root)
     if edition is not None:
         edition.report(source_language)
-        meta = dataclasses.replace(meta, translated_share=edition.progress.share)
+        counts = edition.progress
+        meta = dataclasses.replace(
+            meta, translation=(counts.translated, counts.total, counts.fuzzy)
+        )
     if strict:
         collector.errors += [
             Diagnostic(w.path, w.line, w.message) for w in in_reading_order(collector.warnings)

@@ -5,6 +5,7 @@ marked, what is left to translate, and an error for every fact a translation cha
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -47,17 +48,6 @@ class Progress:
     fuzzy: int = 0
     left: list[tuple[str, int, str, int, str]] = field(default_factory=list)  # po, line, src…
 
-    @property
-    def share(self) -> float:
-        return self.translated / self.total if self.total else 1.0
-
-    @property
-    def summary(self) -> str:
-        return (
-            f"{self.language}: {self.translated} of {self.total} blocks translated, "
-            f"{self.fuzzy} fuzzy"
-        )
-
 
 def languages(root: Path) -> list[str]:
     """The languages with catalogues: `translations/<language>/` folders holding `.po` files."""
@@ -93,9 +83,20 @@ def template(source: Path, text: str, root: Path) -> Catalog:
     return catalog
 
 
-def update(root: Path, language: str, sources: Iterable[tuple[Path, str]]) -> list[Path]:
+HEADER = """\
+# {name} translation of {title}: one message per block of {source}.
+# Edit it with Poedit, Weblate or any PO editor. After the source changes, run
+# 'booklet translate {language}': new blocks are added, changed ones marked fuzzy
+# (with their previous text) and shown in the source's language until checked."""
+
+
+def update(
+    root: Path, language: str, sources: Iterable[tuple[Path, str]], title: str, when: dt.datetime
+) -> list[Path]:
     """Write `translations/<language>/*.po` up to date with the sources: new blocks added,
     changed ones fuzzy with their previous text, removed ones obsolete. The files written."""
+    from booklet import i18n
+
     folder = root / FOLDER / language
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -103,13 +104,20 @@ def update(root: Path, language: str, sources: Iterable[tuple[Path, str]]) -> li
         path = folder / catalogue_name(source)
         fresh = template(source, text, root)
         if path.is_file():
-            with path.open("rb") as file:
-                catalog = read_po(file, locale=language.replace("-", "_"), abort_invalid=True)
+            catalog = read_or_raise(path)
             catalog.update(fresh, update_creation_date=False)
         else:
             catalog = fresh
             catalog.locale = language.replace("-", "_")
-        catalog.project, catalog.version = "booklet", ""
+            catalog.creation_date = when
+            catalog.revision_date = when
+        catalog.header_comment = HEADER.format(
+            name=i18n.language_name(language) or language,
+            title=title,
+            source=source.name,
+            language=language,
+        )
+        catalog.project, catalog.version = title, ""
         catalog.fuzzy = False
         out = io.BytesIO()
         write_po(out, catalog, width=0, include_previous=True, sort_output=False)
@@ -118,13 +126,24 @@ def update(root: Path, language: str, sources: Iterable[tuple[Path, str]]) -> li
     return written
 
 
+def read_or_raise(path: Path) -> Catalog:
+    """A catalogue that must parse (to be updated or filled): else `ManuscriptError`."""
+    collector = Collector(path.parent.parent.parent)
+    catalog = read_catalogue(path, collector)
+    collector.raise_if_any()
+    assert catalog is not None
+    return catalog
+
+
 def read_catalogue(path: Path, collector: Collector) -> Catalog | None:
     """A catalogue, or None with an error at the line where it does not parse."""
     try:
         with path.open("rb") as file:
             return read_po(file, abort_invalid=True)
     except PoFileError as error:
-        collector.error(path, int(getattr(error, "lineno", 0) or 1), f"{error}; fix the PO file")
+        what = re.sub(r" on \d+$", "", str(error))
+        line = int(getattr(error, "lineno", 0) or 0) + 1  # Babel counts from 0
+        collector.error(path, line, f"{what}; fix the PO file")
     except (OSError, UnicodeDecodeError, ValueError) as error:
         collector.error(path, 1, f"cannot read this catalogue: {error}")
     return None
@@ -154,7 +173,8 @@ def translated_text(
         anchor = "" if segment.anchored else anchor
         if message is not None and message.string and not message.fuzzy:
             progress.translated += 1
-            check_facts(segment, message, source, po, collector)
+            if not check_facts(segment, message, source, po, collector):
+                return segment.text + anchor  # reported at the PO line; not again at the source
             return str(message.string) + anchor
         progress.fuzzy += bool(message is not None and message.fuzzy and message.string)
         state = "fuzzy" if message is not None and message.fuzzy else "untranslated"
@@ -196,9 +216,10 @@ def facts(text: str) -> dict[str, set[str]]:
 
 def check_facts(
     segment: Segment, message: Message, source: Path, po: Path, collector: Collector
-) -> None:
-    """An error at the PO line for each fact the translation lacks or adds."""
+) -> bool:
+    """An error at the PO line for each fact the translation lacks or adds; True if none."""
     want, got = facts(segment.text), facts(str(message.string))
+    before = len(collector.errors)
     place = f"{source.name}:{segment.line}"
     for kind in want:
         for value in sorted(want[kind] - got[kind]):
@@ -211,6 +232,7 @@ def check_facts(
                 message.lineno or 1,
                 f"the translation has the {kind} {value!r}, which {place} does not",
             )
+    return len(collector.errors) == before
 
 
 FALLBACK = re.compile(
@@ -262,18 +284,27 @@ class Edition:
         return translated_text(source, text, catalog, po, self.collector, self.progress, heading_id)
 
     def report(self, source_language: str) -> None:
-        """A warning at the catalogue's line for each block shown in the source's language."""
+        """A warning at the catalogue's line for each block shown in the source's language (one
+        for a whole file without a catalogue)."""
+        missing: dict[str, list[str]] = {}
         for po, line, source, source_line, state in self.progress.left:
+            if not Path(po).is_file():
+                missing.setdefault(po, []).append(source)
+                continue
             where = f"{Path(source).name}:{source_line}"
             why = (
                 "the source changed since it was translated; check it and clear the fuzzy flag"
                 if state == "fuzzy"
                 else "it has no translation yet"
             )
+            message = f"{state}: the block at {where} is shown in '{source_language}' ({why})"
+            self.collector.warn(Path(po), line, message)
+        for po, sources in missing.items():
             self.collector.warn(
                 Path(po),
-                line,
-                f"{state}: the block at {where} is shown in '{source_language}' ({why})",
+                1,
+                f"no catalogue: the {len(sources)} blocks of {Path(sources[0]).name} are shown in "
+                f"'{source_language}'; make it with: booklet translate {self.language}",
             )
 
 
@@ -339,8 +370,7 @@ def fill_from_copy(
         )
         line = found[at].line if at < len(found) else len(theirs.split("\n"))
         return [Diagnostic(str(copy), line, f"its blocks differ from {source.name}'s from here on")]
-    with po.open("rb") as file:
-        catalog = read_po(file, abort_invalid=True)
+    catalog = read_or_raise(po)
     for mine, other in zip(ours, found, strict=True):
         message = catalog.get(mine.text, mine.context)
         if message is None or message.string:

@@ -104,9 +104,10 @@ def layout(
     """Lay out a template of the book with stylesheets and a page size (default: the trim)."""
     from weasyprint import HTML
 
-    from booklet.render.columns import install
+    from booklet.render import columns, tagging
 
-    install()  # column balancing that searches instead of stepping 1 px (WeasyPrint 70 only)
+    columns.install()  # column balancing that searches instead of stepping 1 px (WeasyPrint 70)
+    tagging.install()  # /Lang on elements in another language
     source = render(template, book, **extra)
     from booklet.render.fetcher import refuse_attachments
 
