@@ -44,7 +44,8 @@ def manifest(dist: Path) -> dict[str, Any]:
 
 
 def entries(manifest: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [e for e in manifest["outputs"] if e["kind"] == kind]
+    """The source edition's outputs of a kind (the translations' are in their own folders)."""
+    return [e for e in manifest["outputs"] if e["kind"] == kind and e["language"] == "en"]
 
 
 def norm(text: str) -> str:

@@ -27,6 +27,7 @@ from conftest import MANUSCRIPT, SAMPLE, run_cli
 from markupsafe import escape
 
 from booklet.load import load
+from booklet.load.translations import languages
 from booklet.render.web import CSP, Site, pages
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -122,24 +123,28 @@ def crawl(browser: Any, server: str) -> dict[str, Any]:
 
 def test_site_is_in_the_manifest_with_the_downloads(built: tuple[Path, dict[str, Any]]) -> None:
     out, manifest = built
-    (site,) = [o for o in manifest["outputs"] if o["kind"] == "site"]
+    source = [o for o in manifest["outputs"] if o["language"] == "en"]
+    (site,) = [o for o in source if o["kind"] == "site"]
     assert site["path"] == "site/index.html"
     assert site["sha256"] == sha256(out / site["path"])
     book = load(MANUSCRIPT)
     assert site["pages"] == len(book.chapters) + 3  # index, contents, glossary
-    offered = [o for o in manifest["outputs"] if o["kind"] != "site"]
+    offered = [o for o in source if o["kind"] != "site"]
     assert {o["kind"] for o in offered} >= {"pdf", "epub", "print", "imposed", "handouts"}
     for entry in offered:
         copy = out / "site" / "downloads" / entry["path"]
         assert copy.stat().st_size == entry["bytes"], entry["path"]
         assert sha256(copy) == entry["sha256"], entry["path"]
-    # every file of the folder is recorded (with its hash) for the next build to reuse
-    (job,) = [j for j in manifest["jobs"] if j["name"] == "site"]
-    recorded = {path for path, _ in job["files"]} | {site["path"]}
+    # every file of the folder is recorded by its edition's site job, for the next build to reuse
+    jobs = [j for j in manifest["jobs"] if j["name"].startswith("site")]
+    assert len(jobs) == 1 + len(languages(MANUSCRIPT))  # the source's and each translation's
+    indexes = {o["path"] for o in manifest["outputs"] if o["kind"] == "site"}
+    recorded = {path for job in jobs for path, _ in job["files"]} | indexes
     on_disk = {p.relative_to(out).as_posix() for p in (out / "site").rglob("*") if p.is_file()}
     assert recorded == on_disk
-    for path, digest in job["files"]:
-        assert sha256(out / path) == digest, path
+    for job in jobs:
+        for path, digest in job["files"]:
+            assert sha256(out / path) == digest, path
 
 
 def test_crawl_every_link_and_resource_answers(crawl: dict[str, Any], server: str) -> None:

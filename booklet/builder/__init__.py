@@ -166,7 +166,8 @@ def make_outputs(
                 for o in made.outputs
             ]
             key, result = site_job(book, outputs, images, previous, out_dir, staging, progress)
-            planned.append(Job(SITE, (SITE,), book))
+            edition = f" ({book.meta.edition})" if book.meta.edition else ""
+            planned.append(Job(SITE + edition, (SITE,), book))
             keys.append(key)
             results.append(result)
     except BaseException as exc:
