@@ -211,7 +211,7 @@ class Bench:
         import re
 
         from benchmarks.generate import chapters
-        from booklet.load import chapter_slug
+        from booklet.load.files import chapter_slug
 
         command = [sys.executable, str(PROJECT / "build.py"), "serve", "--manuscript"]
         server = subprocess.Popen(

@@ -129,7 +129,7 @@ def test_new_then_build_strict(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     yaml_text = (folder / "book.yaml").read_text()
     # every book.yaml key is there, explained in a comment (optional ones commented out)
-    from booklet.load import BOOK_KEYS
+    from booklet.load.meta import BOOK_KEYS
 
     for key in BOOK_KEYS:
         assert f"\n{key}:" in yaml_text or f"\n# {key}:" in yaml_text, key

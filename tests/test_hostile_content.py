@@ -299,7 +299,7 @@ def test_pixel_limit_is_checked_without_decoding(
     """A 48-megapixel PNG of 17 kB: refused from its header; Pillow never decodes a pixel."""
     from PIL import ImageFile
 
-    from booklet.load import check_raster
+    from booklet.load.images import check_raster
 
     def no_decoding(self: object) -> None:
         raise AssertionError("pixels were decoded")

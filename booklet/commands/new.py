@@ -14,8 +14,9 @@ import json
 import uuid
 from pathlib import Path
 
-from booklet.load import LANGUAGE, MAX_CHAPTER_BYTES
+from booklet.load.meta import LANGUAGE
 from booklet.load.sidebars import SCHEMAS
+from booklet.load.source import MAX_CHAPTER_BYTES
 
 ALLOWED_BEFORE = {".git"}  # `git init my-booklet && booklet new my-booklet` is fine
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from booklet import i18n
 from booklet.errors import Diagnostic, ManuscriptError
-from booklet.load import LANGUAGE, load
+from booklet.load import load
+from booklet.load.meta import LANGUAGE
 from booklet.load.sidebars import parse_number
 from booklet.load.translations import catalogue_name, fill_from_copy, update
 from booklet.reproducible import source_time

@@ -1,0 +1,78 @@
+"""The parsed chapters in, the checks that need the whole book out (as diagnostics): links to
+anchors in other chapters, the number of sidebars, glossary terms defined once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from booklet.errors import Collector, suggest
+from booklet.load.parse import Link
+from booklet.model import Chapter, Sidebar, Term
+
+# Sidebars per book: at least MIN_SIDEBARS, and one per BYTES_PER_SIDEBAR of chapter text beyond
+# that, so a long book of normal density builds (the shipped booklet has one per ~600 bytes)
+# while a chapter that is nothing but sidebars is still stopped.
+MIN_SIDEBARS = 500
+BYTES_PER_SIDEBAR = 250
+
+
+def cross_references(
+    links: list[Link], ids: dict[str, set[str]], slugs: dict[str, str], collector: Collector
+) -> None:
+    """Every link to an anchor ('#id', 'NN-name.md#id') names an id of its chapter."""
+    for link in links:
+        if link.anchor and link.target in ids:
+            target_ids = ids[link.target]
+            if f"{slugs[link.target]}--{link.anchor}" not in target_ids:
+                names = sorted(i.split("--", 1)[1] for i in target_ids if "--" in i)
+                collector.error(
+                    link.path,
+                    link.line,
+                    f"link to missing anchor '#{link.anchor}' in '{link.target}'"
+                    f"{suggest(link.anchor, names)}",
+                )
+
+
+def sidebar_limit(size: int) -> int:
+    """How many sidebars a book whose chapters add up to `size` bytes may have."""
+    return max(MIN_SIDEBARS, size // BYTES_PER_SIDEBAR)
+
+
+def check_sidebar_count(
+    chapters: list[Chapter], collector: Collector, root: Path, size: int
+) -> None:
+    limit = sidebar_limit(size)
+    count = 0
+    for chapter in chapters:
+        for sidebar in chapter.sidebars:
+            count += 1
+            if count > limit:
+                collector.error(
+                    root / chapter.source,
+                    sidebar.line,
+                    f"this is sidebar number {limit + 1}; a book of {size:,} bytes may have at "
+                    f"most {limit} (one per {BYTES_PER_SIDEBAR} bytes, at least {MIN_SIDEBARS}); "
+                    "merge some into the text",
+                )
+                return
+
+
+def gather_terms(chapters: list[Chapter], collector: Collector, root: Path) -> tuple[Term, ...]:
+    terms: dict[str, tuple[Term, Chapter, Sidebar]] = {}
+    for chapter in chapters:
+        for sidebar in chapter.sidebars:
+            if sidebar.kind != "term" or not sidebar.title:
+                continue
+            key = re.sub(r"<[^>]+>", "", sidebar.title).strip().lower()
+            if key in terms:
+                first = terms[key]
+                collector.error(
+                    root / chapter.source,
+                    sidebar.line,
+                    f"term '{key}' is defined twice (first in {first[1].source}:{first[2].line}); keep one",
+                )
+                continue
+            term = Term(sidebar.title, sidebar.id, sidebar.body_html, chapter.slug)
+            terms[key] = (term, chapter, sidebar)
+    return tuple(t for _, (t, _, _) in sorted(terms.items()))

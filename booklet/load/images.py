@@ -1,0 +1,156 @@
+"""An image reference (a chapter's or book.yaml's cover_image) in, a checked `Image` out: a plain
+relative path inside the manuscript, PNG, JPEG or SVG as named, within the limits of bytes and
+pixels (read from the header: nothing is decoded), or the phrase that says what is wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import warnings
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from booklet.confine import check_inside
+from booklet.errors import Collector
+from booklet.load.svg import check_svg
+from booklet.model import Image, Meta
+
+MAX_IMAGE_BYTES = 10_000_000
+MAX_IMAGE_PIXELS = 40_000_000
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+def image_path(src: str) -> str | None:
+    """The file path a Markdown image `src` (a URL) names, or None if it is not a plain path."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or src.startswith(("/", "\\")):
+        return None
+    return unquote(parts.path)
+
+
+def check_image(
+    root: Path, chapter: Path, src: str, line: int, collector: Collector
+) -> Image | None:
+    """An image the chapter shows, checked: inside the manuscript, the right type, within limits."""
+    try:
+        problem, image = inspect_image(root, chapter, src)
+    except OSError as exc:  # e.g. a name too long for the file system
+        problem, image = f"cannot be read: {exc.strerror}", None
+    if problem:
+        collector.error(chapter, line, f"image '{src}' {problem}")
+    return image
+
+
+def inspect_image(root: Path, chapter: Path, src: str) -> tuple[str | None, Image | None]:
+    """What is wrong with an image (a phrase to follow its name), or its `Image`."""
+    name = image_path(src)
+    if not name:
+        return "must be a file inside the manuscript folder, given as a relative path", None
+    if re.search(r"[\x00-\x1f\x7f]", name):
+        return "has a control character in its name; rename the file", None
+    # Both the path as written (what the outputs refer to) and the file it leads to must be inside.
+    path = Path(os.path.normpath(chapter.parent / name))
+    if not path.is_relative_to(root):
+        return "is outside the manuscript folder; copy it inside", None
+    if not check_inside(path, [root]):
+        return (
+            "is a symbolic link to a file outside the manuscript folder; copy the file inside",
+            None,
+        )
+    real = Path(os.path.realpath(path))
+    media_type = IMAGE_TYPES.get(real.suffix.lower())
+    if media_type is None:
+        return "must be PNG, JPEG or SVG", None
+    if not real.exists():
+        return "does not exist", None
+    if real.is_dir():
+        return "is a folder, not a file", None
+    if not real.is_file():
+        return "is not a regular file", None
+    size = real.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return f"is {size:,} bytes; the limit is {MAX_IMAGE_BYTES:,}", None
+    width = height = 0
+    if media_type == "image/svg+xml":
+        problem = check_svg(real.read_bytes())
+    else:
+        problem, width, height = check_raster(real, media_type)
+    if problem:
+        return problem, None
+    return None, Image(path.relative_to(root).as_posix(), media_type, width, height)
+
+
+def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:
+    """A PNG/JPEG file's problem (or None) and size, from its header: nothing is decoded.
+
+    Pillow's `open` reads only the header, so the pixel count is checked before any
+    decompression; its own bomb check (at twice its MAX_IMAGE_PIXELS) is turned into our message.
+    """
+    from PIL import Image as PILImage
+
+    expected = PIL_FORMATS[media_type]
+    too_many = f"has more than {MAX_IMAGE_PIXELS:,} pixels; scale it down"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            img = PILImage.open(path, formats=list(PIL_FORMATS.values()))
+        with img:
+            width, height = img.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return (
+                    f"has {width}×{height} pixels; the limit is {MAX_IMAGE_PIXELS:,}. Scale it down",
+                    0,
+                    0,
+                )
+            if img.format != expected:
+                right = ".png" if img.format == "PNG" else ".jpg"
+                return f"holds {img.format} data; rename it to '{path.stem}{right}'", 0, 0
+            img.verify()  # checksums and structure; still no pixel decoding
+    except PILImage.DecompressionBombError:
+        return too_many, 0, 0
+    except Exception:  # Pillow raises many types for broken files
+        return f"is not a readable {expected} file", 0, 0
+    return None, width, height
+
+
+def cover_image(
+    root: Path, meta: Meta, line: int, images: dict[str, Image], collector: Collector
+) -> Meta:
+    """`cover_image:` (at `line` of book.yaml) checked, with its alt text; the cover is the first
+    of `images`, and `meta` names it by its path from the root."""
+    if not meta.cover_image:
+        return meta
+    book_yaml = root / "book.yaml"
+    cover = check_image(root, book_yaml, meta.cover_image, line, collector)
+    if not meta.cover_alt:
+        collector.error(
+            book_yaml, line, "cover_image needs cover_alt: a sentence saying what it shows"
+        )
+    if cover is None:
+        return meta
+    images[cover.path] = dataclasses.replace(cover, uses=((collector.where(book_yaml), line),))
+    return dataclasses.replace(meta, cover_image=cover.path)
+
+
+def chapter_images(
+    root: Path,
+    chapter: Path,
+    references: list[tuple[str, int]],
+    images: dict[str, Image],
+    collector: Collector,
+) -> None:
+    """A chapter's image references (src, line) checked; each image is added to `images` once,
+    with every place that shows it."""
+    for src, line in references:
+        image = check_image(root, chapter, src, line, collector)
+        if image:
+            seen = images.get(image.path, image)
+            where = (collector.where(chapter), line)
+            images[image.path] = dataclasses.replace(image, uses=(*seen.uses, where))
