@@ -1,7 +1,8 @@
 """A manuscript folder in, one frozen `Book` out (or a `ManuscriptError` listing every problem).
 
 `load` runs the stage's steps in order: book.yaml (meta.py), the chapter files and their slugs
-(files.py), the cover image (images.py), each chapter (source.py, parse.py, images.py), then the
+(files.py), the cover image (images.py), each chapter (read by source.py, parsed by chapter.py
+with markdown.py's parser and rules.py's rules, its images checked by images.py), then the
 checks that need the whole book (checks.py).
 """
 
@@ -11,12 +12,16 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from booklet.errors import Collector, Diagnostic, in_reading_order
 from booklet.load import checks, glyphs
+from booklet.load.chapter import parse_chapter
 from booklet.load.files import chapter_files, chapter_slugs, check_book_size
 from booklet.load.images import chapter_images, cover_image
+from booklet.load.markdown import make_markdown
 from booklet.load.meta import load_meta
-from booklet.load.parse import ChapterParser, Link, ParsedChapter, make_markdown
+from booklet.load.rules import Link, ParsedChapter
 from booklet.load.source import read_text, split_front_matter
 from booklet.load.translations import Edition, edition_meta, marked, unmarked
 from booklet.model import Book, Chapter, Image, Meta
@@ -94,16 +99,13 @@ def read_chapters(
 ) -> tuple[list[Chapter], dict[str, set[str]], list[Link]]:
     """Every chapter that can be read, the ids each defines (by file name) and the links of all;
     the images they show are checked and added to `images`."""
-    facts = reading.source_language if reading.edition is not None else ""
-    parser = ChapterParser(
-        make_markdown(reading.language), reading.collector, reading.slugs, reading.language, facts
-    )
+    md = make_markdown(reading.language)  # once per book
     chapters: list[Chapter] = []
     ids: dict[str, set[str]] = {}
     links: list[Link] = []
     for number, path in enumerate(files, 1):
         slug = reading.slugs[path.name]
-        read = read_chapter(reading, path, slug, parser)
+        read = read_chapter(reading, path, slug, md)
         if read is None:
             continue
         front, parsed = read
@@ -115,7 +117,7 @@ def read_chapters(
 
 
 def read_chapter(
-    reading: Reading, path: Path, slug: str, parser: ChapterParser
+    reading: Reading, path: Path, slug: str, md: MarkdownIt
 ) -> tuple[dict[str, object], ParsedChapter] | None:
     """A chapter's front matter and its parsed Markdown (in a translated edition, the translated
     text); None when either cannot be had."""
@@ -134,7 +136,10 @@ def read_chapter(
             path, first_line, "chapter has no text; write its Markdown after the front matter"
         )
         return None
-    parsed = parser.parse(path, body, first_line, slug)
+    facts = reading.source_language if reading.edition is not None else ""
+    parsed = parse_chapter(
+        md, reading.collector, reading.slugs, reading.language, path, body, first_line, slug, facts
+    )
     if reading.edition is not None:
         parsed = marked(parsed, reading.source_language)
     return front, parsed

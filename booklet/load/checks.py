@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from booklet.errors import Collector, suggest
-from booklet.load.parse import Link
+from booklet.load.rules import Link
 from booklet.model import Chapter, Sidebar, Term
 
 # Sidebars per book: at least MIN_SIDEBARS, and one per BYTES_PER_SIDEBAR of chapter text beyond

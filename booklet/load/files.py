@@ -10,7 +10,7 @@ from pathlib import Path
 
 from booklet.confine import check_inside
 from booklet.errors import Collector, suggest
-from booklet.load.parse import slugify
+from booklet.load.markdown import slugify
 from booklet.load.source import MAX_CHAPTER_BYTES, printable
 
 MAX_BOOK_BYTES = 4_000_000

@@ -15,7 +15,7 @@ from booklet import i18n
 from booklet.errors import Collector, suggest
 from booklet.load import glyphs
 from booklet.load.files import inside_manuscript
-from booklet.load.parse import slugify
+from booklet.load.markdown import slugify
 from booklet.load.source import check_keys, read_text, read_yaml, well_typed
 from booklet.load.translations import Edition
 from booklet.model import Meta

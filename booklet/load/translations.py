@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from booklet.errors import Collector, Diagnostic
-from booklet.load.parse import ParsedChapter
+from booklet.load.rules import ParsedChapter
 from booklet.load.segments import (
     FALLBACK_END,
     FALLBACK_START,
@@ -273,7 +273,7 @@ class Edition:
 
     def text(self, source: Path, text: str) -> str:
         """The file's text with every block translated (or marked as the source's)."""
-        from booklet.load.parse import slugify
+        from booklet.load.markdown import slugify
 
         po = self.root / FOLDER / self.language / catalogue_name(source)
         catalog = read_catalogue(po, self.collector) if po.is_file() else None
