@@ -28,6 +28,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from babel.support import Translations
+from babel.units import format_unit
 
 from booklet.model import Meta
 from booklet.resources import PACKAGE
@@ -226,17 +227,44 @@ def parse_number(text: str, tag: str) -> float | None:
 
 
 def file_size(size: int, tag: str) -> str:
-    """A file's size as file managers write it, in decimal units: '850 kB', '1.2 MB' / '1,2 MB'."""
+    """A file's size as file managers write it, in decimal units and the language's symbols
+    (CLDR's): '850 kB', '1.2 MB', '1,2 Mo'."""
     loc = babel_locale(tag)
     if size < 1_000_000:
-        return f"{max(1, round(size / 1000))} kB"
-    return f"{format_decimal(size / 1_000_000, '0.0', locale=loc)} MB"
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short", locale=loc)
+    return format_unit(size / 1_000_000, "digital-megabyte", "short", format="0.0", locale=loc)
+
+
+def singular(count: int, tag: str) -> bool:
+    """True where the language writes `count` things in the singular ('1 page'; French also
+    '0 page'): templates then use the label `KEY-one` instead of `KEY`. The shipped languages
+    have no other plural forms."""
+    return bool(babel_locale(tag).plural_form(count) == "one")
 
 
 def language_name(tag: str) -> str:
     """The language's own name for itself: 'Nederlands (België)', 'français', 'English'."""
     loc = locale(tag)
     return loc.get_display_name(loc) or tag if loc is not None else tag
+
+
+@cache
+def _tags_by_name() -> dict[str, str]:
+    """Every language CLDR knows, by its own name and its English name, folded → its tag."""
+    from babel.localedata import locale_identifiers
+
+    found: dict[str, str] = {}
+    for tag in sorted(t for t in locale_identifiers() if "_" not in t):
+        loc = Locale.parse(tag)
+        for name in (loc.get_display_name(loc), loc.get_display_name("en")):
+            if name:
+                found.setdefault(name.casefold(), tag)
+    return found
+
+
+def tag_for_name(name: str) -> str | None:
+    """The tag of a language given by name ('français', 'Dutch', 'Deutsch' → fr, nl, de)."""
+    return _tags_by_name().get(name.strip().casefold())
 
 
 def names(items: Iterable[str], tag: str) -> str:

@@ -171,6 +171,12 @@ class Book:
         return tuple(credit for chapter in self.chapters for credit in chapter.credits)
 
     @property
+    def shown_images(self) -> tuple[Image, ...]:
+        """The images a page shows: all but a cover photo used nowhere else (the e-book's and
+        the site's cover is the printed cover made into a picture, not the photo itself)."""
+        return tuple(i for i in self.images if i.path != self.meta.cover_image or len(i.uses) > 1)
+
+    @property
     def handout_chapters(self) -> tuple[Chapter, ...]:
         return tuple(c for c in self.chapters if c.handout)
 

@@ -440,3 +440,36 @@ def test_typography_numbers_and_labels_per_language(builds: dict[str, Path]) -> 
     # A label of the book's own (book.yaml `labels:`) replaces the catalogue's in every output.
     handout = pdf_text(builds["nl"] / "handouts" / "eerste-A4.pdf")
     assert "BESPREEK IN DE KLAS" in handout.upper() and "GESPREKSVRAGEN" not in handout.upper()
+
+
+@pytest.mark.parametrize(
+    ("tag", "small", "large"),
+    [
+        ("en", "850 kB", "1.2 MB"),
+        ("fr", "850\u202fko", "1,2\u202fMo"),
+        ("nl", "850 kB", "1,2 MB"),
+        ("de", "850 kB", "1,2 MB"),
+    ],
+)
+def test_file_sizes_in_the_languages_units(tag: str, small: str, large: str) -> None:
+    """CLDR's unit symbols through Babel: French 'ko' and 'Mo' (#26, item 10)."""
+    assert i18n.file_size(850_000, tag) == small
+    assert i18n.file_size(1_234_567, tag) == large
+
+
+def test_one_page_is_singular() -> None:
+    assert i18n.singular(1, "en") and not i18n.singular(2, "en") and not i18n.singular(0, "en")
+    assert i18n.singular(0, "fr") and i18n.singular(1, "fr") and not i18n.singular(2, "fr")
+
+
+def test_french_outputs_leave_no_english_joiners_or_units(builds: dict[str, Path]) -> None:
+    """The EPUB colophon's font names joined in French, '1 page' in the singular, French size
+    units on the download page (#26, items 10 and 19)."""
+    (epub,) = builds["fr"].glob("*.epub")
+    with zipfile.ZipFile(epub) as book:
+        front = book.read("EPUB/titlepage.xhtml").decode()
+    assert "Booklet Serif et Booklet Sans" in front
+    index = re.sub(r"\s+", " ", markup_text((builds["fr"] / "site" / "index.html").read_text()))
+    assert "1 page," in index and "1 pages" not in index
+    assert "\u202fko" in index and " kB" not in index
+    assert "avec les numéros de page de la brochure imprimée" in index

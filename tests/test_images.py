@@ -240,7 +240,9 @@ def test_credits_under_figures_and_in_back_matter(photos: dict[str, Path]) -> No
     assert generate.COVER_CREDIT in " ".join(pages[:3])  # the colophon names the cover photo
     credits = pages[-1]
     assert "Picture credits" in credits
-    assert f"Page {photo_page} A phone photo: {generate.CREDIT}" in credits
+    # A credit naming its own kind ('Photo: …') gets no second colon (#26, item 12).
+    assert f"Page {photo_page} A phone photo ({generate.CREDIT})" in credits
+    assert f"Cover: {generate.COVER_CREDIT}" not in " ".join(pages[:3])
     assert f"Cover {generate.COVER_CREDIT}" in credits
     handout = " ".join(pdf_text(dist / "handouts" / "photographs-A4.pdf")[0].split())
     assert generate.CREDIT in handout
@@ -256,6 +258,17 @@ def test_credits_under_figures_and_in_back_matter(photos: dict[str, Path]) -> No
     assert 'href="credits.xhtml#page-' in nav  # the credits page is in the page-list
     red, _, blue = cover.getpixel((cover.width // 2, cover.height * 2 // 3))
     assert blue > red  # the e-book's cover shows the photo, not the plain red cover
+
+
+def test_unused_cover_photo_not_packed(photos: dict[str, Path]) -> None:
+    """The e-book's and the site's cover is the printed cover as a picture: the cover photo
+    itself, shown on no page, is packed into neither (#26, item 17)."""
+    with zipfile.ZipFile(photos["dist"] / "photo-test.epub") as epub:
+        names = epub.namelist()
+    assert "EPUB/images/phone.jpg" in names and "EPUB/images/cover.jpg" not in names
+    site = photos["dist"] / "site"
+    assert (site / "images" / "phone.jpg").is_file()
+    assert not list((site / "images").glob("cover*"))
 
 
 def test_web_images_offer_srcset_with_sizes(photos: dict[str, Path]) -> None:

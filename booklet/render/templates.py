@@ -23,6 +23,8 @@ IN_PAGE_LINK = re.compile(r'<a\s[^>]*?href="#([^"]+)"[^>]*>(.*?)</a>', re.S)
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 EPUB_TYPE = re.compile(r'\sepub:type="[^"]*"')
 CSS_COUNTER = re.compile(r"\{(page|pages)\}")
+# A credit that names its own kind ('Photo: …', 'Photo de couverture : …'): no second colon.
+LABELLED = re.compile(r"^\w[^:.]{0,30}\s?:\s")
 
 
 def inline_notes(html: str, chapter: Chapter) -> Markup:
@@ -139,6 +141,8 @@ def environment(language: str = "en", labels: tuple[tuple[str, str], ...] = ()) 
     env.filters["number"] = lambda value: i18n.number(value, language)
     env.filters["names"] = lambda items: i18n.names(items, language)
     env.filters["filesize"] = lambda size: i18n.file_size(size, language)
+    env.tests["labelled"] = lambda text: bool(LABELLED.match(str(text)))
+    env.tests["singular"] = lambda count: i18n.singular(count, language)
     return env
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from booklet import i18n
 from booklet.assets.subset import SANS, SERIF, embedded_fonts, font_face_css
 from booklet.model import Book, Output
 from booklet.render.epub.documents import FONT_SHEET, STYLESHEET, Document, content_documents, page
@@ -42,7 +43,7 @@ def render_book(book: Book, path: Path) -> list[PageBreak]:
     breaks = page_breaks(book, content)
     content = [insert_markers(d, [b for b in breaks if b.document == d.name]) for d in content]
     printed = len(screen_document(book).pages)
-    names = f"{SERIF} and {SANS}"
+    names = i18n.names([SERIF, SANS], book.meta.language)
     front = [
         Document("cover.xhtml", "cover", page("cover.xhtml", book, cover_image=COVER_IMAGE)),
         Document(

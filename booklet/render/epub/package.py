@@ -251,7 +251,7 @@ def add_resources(
         ebook.add_item(item(name, "text/css", text.encode(), uid=Path(name).stem + "-css"))
     for face, data in fonts:
         ebook.add_item(item(face.file_name, "font/ttf", data, uid=Path(face.file_name).stem))
-    for n, image in enumerate(book.images, 1):
+    for n, image in enumerate(book.shown_images, 1):
         if image.path in taken:
             raise ValueError(
                 f"image '{image.path}' has the name of a file the e-book needs; rename it"

@@ -273,7 +273,7 @@ def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
     """
     rendered = pages(book, site)
     own = {page.name for page in rendered} | {ASSETS}
-    clash = [i.path for i in book.images if i.path.split("/", 1)[0] in own]
+    clash = [i.path for i in book.shown_images if i.path.split("/", 1)[0] in own]
     if clash:
         raise BuildError(
             f"image '{path}' has the name of a file of the web edition; rename it" for path in clash
@@ -285,7 +285,7 @@ def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
     written += [write(folder / name, data) for name, data in fonts]
     icon = templates.render("web/icon.svg", book)
     written.append(write(folder / ICON, icon.encode()))
-    for image in book.images:  # re-encoded versions: sized, upright, no metadata (images.py)
+    for image in book.shown_images:  # re-encoded versions: sized, upright, no metadata (images.py)
         if image.is_svg:
             written.append(write(folder / image.path, read_original(book, image)))
             continue
