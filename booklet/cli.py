@@ -7,6 +7,7 @@ on stderr and the previous outputs untouched.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import signal
 import sys
@@ -23,16 +24,48 @@ from booklet.errors import SWAPPED, BuildError, ManuscriptError
 DEFAULT_TIMEOUT = 600
 
 
+# The names `--only` takes (builder.jobs.GROUPS, which a test keeps in step; importing it here
+# would load the whole builder for `--help`).
+OUTPUT_NAMES = ("pdf", "epub", "print", "imposed", "handouts", "site")
+
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def find_manuscript(_ctx: click.Context, _param: click.Parameter, given: Path | None) -> Path:
+    """`--manuscript` as given; else the current folder if it holds book.yaml (as the folder
+    `booklet new` made does), else `manuscript/` in it."""
+    if given is not None:
+        return given
+    return Path(".") if Path("book.yaml").is_file() else Path("manuscript")
+
+
+def default_out(manuscript: Path) -> Path:
+    """`dist/` in the current folder, unless that is inside the manuscript (a build run in the
+    manuscript's own folder): then `<manuscript>-dist` beside the manuscript folder."""
+    folder = manuscript.resolve()
+    if Path("dist").resolve().is_relative_to(folder):
+        return folder.parent / f"{folder.name}-dist"
+    return Path("dist")
+
+
+def missing(manuscript: Path) -> click.UsageError:
+    """The error for a manuscript folder that is not there, with the way to one."""
+    where = ""
+    if manuscript == Path("manuscript") and not Path("book.yaml").exists():
+        where = (
+            ", and the current folder holds no book.yaml; give --manuscript DIR, "
+            "or make a manuscript with: booklet new DIR"
+        )
+    return click.UsageError(f"manuscript folder '{manuscript}' does not exist{where}")
 
 
 def manuscript_option(function: F) -> F:
     return click.option(
         "--manuscript",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("manuscript"),
-        show_default="manuscript/",
+        callback=find_manuscript,
+        show_default="the current folder if it holds book.yaml, else manuscript/",
         help="Folder holding book.yaml and the chapter files.",
     )(function)
 
@@ -45,11 +78,15 @@ def build_options(function: F) -> F:
             click.option(
                 "--out",
                 type=click.Path(file_okay=False, path_type=Path),
-                default=Path("dist"),
-                show_default="dist/",
+                show_default="dist/, or <manuscript>-dist beside a manuscript holding dist/",
                 help="Folder to write the publications and manifest.json into.",
             ),
-            click.option("--only", multiple=True, help="Build only these outputs (repeatable)."),
+            click.option(
+                "--only",
+                multiple=True,
+                metavar="NAME",
+                help=f"Build only this output (repeatable): {', '.join(OUTPUT_NAMES)}.",
+            ),
             click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
             click.option(
                 "--timeout",
@@ -115,7 +152,7 @@ def build(**options: Any) -> None:
 
 def run_build(
     manuscript: Path,
-    out: Path,
+    out: Path | None,
     only: tuple[str, ...],
     quiet: bool,
     timeout: float,
@@ -131,7 +168,8 @@ def run_build(
     if unknown:
         raise click.UsageError(f"unknown output {unknown[0]!r} (outputs: {', '.join(GROUPS)})")
     if not manuscript.is_dir():
-        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+        raise missing(manuscript)
+    out = out or default_out(manuscript)
     show = not quiet and sys.stderr.isatty()
 
     def progress(step: str) -> None:
@@ -166,7 +204,8 @@ def run_build(
     if not quiet:
         for output in result.outputs:
             paper = f" [{output.paper}]" if output.paper else ""
-            click.echo(f"{output.kind:9} {output.pages:3} pages{paper}  {output.path}")
+            pages = "page " if output.pages == 1 else "pages"
+            click.echo(f"{output.kind:9} {output.pages:3} {pages}{paper}  {output.path}")
 
 
 def print_versions(ctx: click.Context) -> None:
@@ -207,7 +246,7 @@ def check(manuscript: Path, style: str) -> None:
     from booklet.commands.check import formatted
 
     if not manuscript.is_dir():
-        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+        raise missing(manuscript)
     report = run_check(manuscript)
     text = formatted(report, style)
     if text:
@@ -234,7 +273,7 @@ def translate(manuscript: Path, languages: tuple[str, ...], copy: Path | None) -
     from booklet.commands.translate import run
 
     if not manuscript.is_dir():
-        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+        raise missing(manuscript)
     if copy is not None and len(languages) != 1:
         raise click.UsageError("--from fills one language: name exactly one")
     try:
@@ -294,7 +333,7 @@ def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
     from booklet.preview import run, web_renderer
 
     if not manuscript.is_dir():
-        raise click.UsageError(f"manuscript folder '{manuscript}' does not exist")
+        raise missing(manuscript)
     try:
         renderer = web_renderer()
     except LookupError as error:
@@ -304,7 +343,10 @@ def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
     except OSError as error:
         if error.errno is None or error.filename:
             raise
-        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        hint = ""
+        if error.errno == errno.EADDRINUSE:
+            hint = "; another program uses it: choose another --port, or --port 0 for any free one"
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}{hint}") from None
     # Everything is stopped and removed: leave without tearing the interpreter down object by
     # object (seconds on a busy machine, with WeasyPrint and the fonts loaded).
     atexit._run_exitfuncs()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,10 +147,114 @@ def test_new_then_build_strict(tmp_path: Path) -> None:
     assert [c.slug for c in book.handout_chapters] == ["classroom"]
     html = "".join(b.html for c in book.chapters for b in c.blocks if hasattr(b, "html"))
     assert 'href="#sidebars--every-kind-of-sidebar"' in html  # a link to another chapter
-    out = tmp_path / "dist"
-    built = run_cli("build", "--manuscript", folder, "--out", out, "--strict")
+    # Inside the folder `booklet new` made, `booklet build` finds book.yaml, and writes beside
+    # the folder, not into it (#26, item 7).
+    out = tmp_path / "my-booklet-dist"
+    built = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=600,
+    )
     assert built.returncode == 0, built.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".git",
+        "01-welcome.md",
+        "02-sidebars.md",
+        "03-classroom.md",
+        "book.yaml",
+        "images",
+    ]
     assert "warning" not in built.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["warnings"] == []
     assert {o["kind"] for o in manifest["outputs"]} >= {"pdf", "epub", "print", "handout"}
+
+
+def test_new_suggests_the_tag_for_a_language_name(tmp_path: Path) -> None:
+    """#26, item 19: a language written by name gets its tag suggested."""
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "b"), "--language", "français"])
+    assert result.exit_code == 2
+    assert (
+        "--language 'français' is not a language tag like 'en' or 'nl-BE'; did you mean 'fr'?"
+        in result.stderr
+    )
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "b"), "--language", "Dutch"])
+    assert "did you mean 'nl'?" in result.stderr
+
+
+def test_only_help_lists_the_output_names() -> None:
+    from booklet.builder.jobs import GROUPS
+    from booklet.cli import OUTPUT_NAMES
+
+    assert OUTPUT_NAMES == GROUPS
+    result = CliRunner().invoke(main, ["build", "--help"])
+    assert "pdf, epub, print, imposed, handouts, site" in " ".join(result.stdout.split())
+
+
+def test_serve_on_a_taken_port_suggests_port_0() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", "--manuscript", str(SAMPLE), "--port", str(port)]
+        )
+    assert result.exit_code == 2
+    assert (
+        f"cannot listen on 127.0.0.1:{port}: Address already in use; another program uses it: "
+        "choose another --port, or --port 0 for any free one"
+    ) in " ".join(result.stderr.split())
+
+
+def test_another_books_outputs_are_not_replaced(tmp_path: Path) -> None:
+    """The manifest names the book a folder holds; a build of another book into it is refused
+    before anything is rendered, unless --force (#26, item 6)."""
+    from booklet.builder.outdir import UnsafeOutput, check_same_book
+
+    out = tmp_path / "dist"
+    out.mkdir()
+    held = {"book": {"identifier": "urn:isbn:9780000000001", "title": "Our Town"}, "outputs": []}
+    (out / "manifest.json").write_text(json.dumps(held))
+    result = run_cli("build", "--manuscript", SAMPLE, "--out", out)
+    assert result.returncode == 2
+    sample = load(SAMPLE).meta
+    assert (
+        f"output folder '{out}' holds the outputs of another book, 'Our Town' "
+        f"(urn:isbn:9780000000001), not '{sample.title}'; choose another --out, or add --force "
+        "to replace them"
+    ) in " ".join(result.stderr.split())
+    assert json.loads((out / "manifest.json").read_text()) == held
+    check_same_book(out, "urn:isbn:9780000000001", "Our Town")  # the same book: fine
+    (out / "manifest.json").write_text('{"outputs": []}')  # a build from before the check
+    check_same_book(out, sample.identifier, sample.title)
+    with pytest.raises(UnsafeOutput):
+        (out / "manifest.json").write_text(json.dumps(held))
+        check_same_book(out, sample.identifier, sample.title)
+
+
+def test_the_manifest_names_its_book(sample_build: tuple[Path, object]) -> None:
+    out, _ = sample_build
+    meta = load(SAMPLE).meta
+    book = json.loads((out / "manifest.json").read_text())["book"]
+    assert book == {"identifier": meta.identifier, "title": meta.title}
+
+
+def test_check_finds_the_manuscript_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "mine"
+    CliRunner().invoke(main, ["new", str(folder), "--language", "fr"])
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 2
+    assert (
+        "manuscript folder 'manuscript' does not exist, and the current folder holds no "
+        "book.yaml; give --manuscript DIR, or make a manuscript with: booklet new DIR"
+    ) in " ".join(result.stderr.split())

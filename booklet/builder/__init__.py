@@ -20,7 +20,13 @@ from pathlib import Path
 from booklet.builder import jobs
 from booklet.builder.deadline import checkpoint, deferred
 from booklet.builder.jobs import SITE, Job, JobResult
-from booklet.builder.outdir import check_out_dir, clean_stale, make_staging, swap_in
+from booklet.builder.outdir import (
+    check_out_dir,
+    check_same_book,
+    clean_stale,
+    make_staging,
+    swap_in,
+)
 from booklet.builder.reuse import (
     images_digest,
     job_entries,
@@ -76,7 +82,8 @@ def build(
 
     Every translated edition is built beside the source's (`languages`: only these, which may
     name the source's own language). Jobs whose inputs are unchanged reuse the previous outputs,
-    unless `force`. With `strict`,
+    unless `force`; an output folder holding another book's outputs is refused, unless
+    `force`. With `strict`,
     problems renderers report (a handout longer than its sheet) are errors: the build raises
     `ManuscriptError` and the previous outputs stay in place.
     """
@@ -84,6 +91,8 @@ def build(
     check_out_dir(manuscript, out_dir)
     progress("loading manuscript")
     books = editions(manuscript, strict, languages)
+    if not force:
+        check_same_book(out_dir, books[0].meta.identifier, books[0].meta.title)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out_dir)
     staging = make_staging(out_dir)
@@ -201,6 +210,8 @@ def write_manifest(
     loaded = dict.fromkeys(str(w) for book in books for w in book.warnings)
     warnings = [*loaded, *map(str, found), *log]
     data = manifest(outputs, warnings, staging, languages)
+    # Which book the folder holds, so that another book's build does not replace it unasked.
+    data["book"] = {"identifier": books[0].meta.identifier, "title": books[0].meta.title}
     names = [job.name for job in planned]
     data["jobs"] = job_entries(zip(names, keys, results, strict=True), outputs)
     (staging / "manifest.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
 import re
 import shutil
@@ -35,6 +36,21 @@ def check_out_dir(manuscript: Path, out_dir: Path) -> None:
         raise UnsafeOutput(
             f"output folder '{out_dir}' is not empty and holds no manifest.json of an earlier "
             "build; the build replaces the whole folder, so choose an empty or new one"
+        )
+
+
+def check_same_book(out_dir: Path, identifier: str, title: str) -> None:
+    """Refuse to replace the outputs of another book: the previous build's manifest names the
+    book it holds (manifests of builds before this check name none, and are replaced)."""
+    try:
+        held = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["book"]
+        other, other_title = str(held["identifier"]), str(held["title"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if other != identifier:
+        raise UnsafeOutput(
+            f"output folder '{out_dir}' holds the outputs of another book, '{other_title}' "
+            f"({other}), not '{title}'; choose another --out, or add --force to replace them"
         )
 
 

@@ -14,6 +14,7 @@ import json
 import uuid
 from pathlib import Path
 
+from booklet import i18n
 from booklet.load.meta import LANGUAGE
 from booklet.load.sidebars import SCHEMAS
 from booklet.load.source import MAX_CHAPTER_BYTES
@@ -253,7 +254,11 @@ def create(folder: Path, title: str, language: str, today: dt.date | None = None
     if not title or "\n" in title:
         raise StarterError("--title must be one line of text")
     if not LANGUAGE.match(language):
-        raise StarterError(f"--language '{language}' is not a language tag like 'en' or 'nl-BE'")
+        tag = i18n.tag_for_name(language)
+        hint = f"; did you mean '{tag}'?" if tag else ""
+        raise StarterError(
+            f"--language '{language}' is not a language tag like 'en' or 'nl-BE'{hint}"
+        )
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir():
             raise StarterError(f"'{folder}' exists and is not a folder; choose a new folder")
