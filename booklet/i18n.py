@@ -182,20 +182,67 @@ def long_date(date: dt.date, tag: str) -> str:
     return format_date(date, "long", locale=loc)
 
 
-def timeline_date(when: tuple[int, int, int], tag: str) -> str:
-    """A timeline's (year, month, day) the local way: '1940', 'mei 1940', '10 mei 1940'."""
+def timeline_date(when: tuple[int, int, int], tag: str, form: str = "") -> str:
+    """A timeline's (year, month, day) the local way: '1940', 'mei 1940', '10 mei 1940'; a
+    negative year is before the common era ('52 av. J.-C.'); `form` 'about' ('vers 1850'),
+    'decade' ('années 1960') or 'century' ('XIXe siècle', the year its first)."""
     year, month, day = when
-    if not month:
-        return str(year)
-    loc = babel_locale(tag)
-    if not day:
-        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=loc)
-    return long_date(dt.date(year, month, day), tag)
+    labels = translations(tag)
+    if form == "century":
+        number = (1 - year) // 100 if year < 0 else year // 100 + 1
+        text = str(labels.pgettext("date-century", "%(ordinal)s century")) % {
+            "ordinal": ordinal(number, tag)
+        }
+    elif form == "decade":
+        text = str(labels.pgettext("date-decade", "%(decade)ss")) % {"decade": abs(year)}
+    elif not month or year < 1:
+        text = str(abs(year))
+        if month:  # before the common era: CLDR's patterns cannot write the year
+            text = f"{format_skeleton('MMMM', dt.date(2000, month, 1), locale=babel_locale(tag))} {text}"
+            text = f"{day} {text}" if day else text
+    elif not day:
+        text = format_skeleton("yMMMM", dt.date(year, month, 1), locale=babel_locale(tag))
+    else:
+        text = long_date(dt.date(year, month, day), tag)
+    if form == "about":
+        text = str(labels.pgettext("date-about", "c. %(date)s")) % {"date": text}
+    if year < 0:
+        text = str(labels.pgettext("date-bce", "%(date)s BC")) % {"date": text}
+    return str(text)
 
 
-def number(value: float, tag: str) -> str:
-    """A number the local way: 70,000 / 70.000 / 70 000."""
+def ordinal(number: int, tag: str) -> str:
+    """A century's ordinal: '19th', 'XIXe' (French writes centuries in Roman numerals), '19e',
+    '19.'."""
+    language = candidates(tag)[0]
+    if language == "fr":
+        numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        roman, rest = "", number
+        for value, letters in numerals:
+            while rest >= value:
+                roman, rest = roman + letters, rest - value
+        return roman + ("er" if number == 1 else "e")
+    if language == "nl":
+        return f"{number}e"
+    if language == "de":
+        return f"{number}."
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{'th' if 10 <= number % 100 <= 20 else suffix}"
+
+
+def number(value: float, tag: str, decimals: int = 0) -> str:
+    """A number the local way: 70,000 / 70.000 / 70 000; with at least `decimals` decimals
+    (3,10 stays 3,10)."""
+    if decimals:
+        pattern = "#,##0." + "0" * decimals + "#" * 3
+        return format_decimal(value, pattern, locale=babel_locale(tag))
     return format_decimal(value, locale=babel_locale(tag))
+
+
+def decimal_symbol(tag: str) -> str:
+    """The language's decimal separator ('.' when CLDR does not know it)."""
+    loc = locale(tag)
+    return str(loc.number_symbols["latn"]["decimal"]) if loc is not None else "."
 
 
 @cache

@@ -60,6 +60,7 @@ class Item:
     html: str
     line: int
     number: float | None = None
+    decimals: int = 0  # a chart value's decimals as written: '3,10' is shown '3,10', not '3,1'
 
 
 @dataclass(frozen=True)

@@ -380,6 +380,7 @@ def leaks(text: str, language: str, own: tuple[str, ...] = ()) -> list[str]:
 
 def test_the_leak_check_finds_english() -> None:
     assert leaks("Het was Page 1 of 2 en zo", "nl") == [
+        "%(pages)s page",
         "Page",
         "Page %(page)s of %(pages)s",
         "page",

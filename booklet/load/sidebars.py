@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from booklet import i18n
+from booklet.load import dates
 from booklet.model import Item, Sidebar
 
 TitleRule = Literal["required", "optional", "none"]
@@ -47,30 +48,6 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 FIELD_LINE = re.compile(r"^:([A-Za-z][\w-]*):(?:\s+(.*))?$")
-MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
-# '10 May 1940', '1er mai 1940', '10. Mai 1940', 'mei 1941', '1940–1944'.
-DATE = re.compile(
-    r"^(?:(?P<day>\d{1,2})(?:\.|er)?\s+)?(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{3,4})(?:\s*[–-].*)?$"
-)
-ISO_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?$")
 
 
 @dataclass(frozen=True)
@@ -148,29 +125,6 @@ def check_required(
             report(line, f"{named} needs field '{name}' (fields: {', '.join(schema.fields)})")
 
 
-def date_key(text: str, language: str = "en") -> tuple[int, int, int] | None:
-    """A sortable (year, month, day) for '1940', 'May 1940', '10 May 1940' or '1940-05-10'.
-
-    Month names may be English or in the book's language ('10 mei 1940', '10. Mai 1940').
-    """
-    text = text.strip()
-    iso = ISO_DATE.match(text)
-    if iso:
-        return int(iso["year"]), int(iso["month"]), int(iso["day"] or 0)
-    match = DATE.match(text)
-    if not match:
-        return None
-    month = 0
-    if match["month"]:
-        name = match["month"].lower()
-        month = MONTHS.get(name) or i18n.month_numbers(language).get(name, -1)
-        if month < 0:
-            return None
-    if match["day"] and not month:
-        return None
-    return int(match["year"]), month, int(match["day"] or 0)
-
-
 def parse_number(text: str, language: str = "en") -> float | None:
     """A chart value: written the book's way ('70.000' in Dutch) or the English way ('70,000')."""
     local = i18n.parse_number(text, language)
@@ -181,6 +135,13 @@ def parse_number(text: str, language: str = "en") -> float | None:
         return float(cleaned)
     except ValueError:
         return None
+
+
+def decimals(text: str, language: str = "en") -> int:
+    """How many decimals a chart value is written with, read as `parse_number` reads it."""
+    point = "." if i18n.parse_number(text, language) is None else i18n.decimal_symbol(language)
+    _, found, fraction = text.strip().rpartition(point)
+    return len(fraction) if found and fraction.isdigit() else 0
 
 
 def split_pair(item: RawItem) -> tuple[str, str] | None:
@@ -221,26 +182,24 @@ def build_items(
             if number is None or number < 0:
                 report(raw.line, f"chart value '{rest}' for '{key}' is not a number; write digits")
                 continue
-            items.append(Item(key, f"{rest}", raw.line, number))
+            written = decimals(rest, facts_language or language)
+            items.append(Item(key, f"{rest}", raw.line, number, written))
             continue
         if kind == "timeline":
-            when = date_key(key, facts_language or language)
+            when = dates.parse(key, facts_language or language)
             if when is None:
-                report(
-                    raw.line,
-                    f"timeline date '{key}' is not a date; write '1940', 'May 1940' "
-                    "or '10 May 1940'",
-                )
+                example = dates.example(facts_language or language)
+                report(raw.line, f"timeline date '{key}' is not a date; write {example}")
                 continue
-            if previous and when < previous[0]:
+            if previous and when.key < previous[0]:
                 report(
                     raw.line,
                     f"timeline dates out of order: '{key}' comes after '{previous[1]}'; "
                     "list events oldest first",
                 )
-            previous = (when, key)
-            if facts_language:
-                key = i18n.timeline_date(when, language)
+            previous = (when.key, key)
+            if facts_language or when.iso:  # shown the edition's way; '1900-05-01' locally
+                key = i18n.timeline_date(when.key, language, when.form)
         items.append(Item(inline(key), inline(rest), raw.line))
     return tuple(items)
 

@@ -138,7 +138,7 @@ def environment(language: str = "en", labels: tuple[tuple[str, str], ...] = ()) 
     env.filters["css_content"] = css_content
     env.filters["with_backlink"] = with_backlink
     env.filters["long_date"] = lambda date: i18n.long_date(date, language)
-    env.filters["number"] = lambda value: i18n.number(value, language)
+    env.filters["number"] = lambda value, decimals=0: i18n.number(value, language, decimals)
     env.filters["names"] = lambda items: i18n.names(items, language)
     env.filters["filesize"] = lambda size: i18n.file_size(size, language)
     env.tests["labelled"] = lambda text: bool(LABELLED.match(str(text)))
