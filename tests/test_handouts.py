@@ -104,3 +104,46 @@ def test_half_letter_trim_prints_on_letter(tmp_path: Path) -> None:
     imposed = pdfium.PdfDocument(out / "sample-booklet-imposed-Letter.pdf")
     assert len(imposed) == (len(printed.pages) + 3) // 4 * 2
     assert all(page.get_size() == (792, 612) for page in imposed)
+
+
+def test_the_heading_before_the_questions_goes_with_them(tmp_path: Path) -> None:
+    """#26, item 14: the starter's `## Questions to discuss` stood alone at the end of the
+    columns while its box moved under them; it now goes with the box. And #26, item 15: the
+    header band has a Name / Class / Date line in the book's language."""
+    from booklet.commands.new import create
+    from booklet.load import load
+    from booklet.model import Prose, Sidebar
+    from booklet.render import templates
+    from booklet.render.handouts import lead_ins_of
+
+    create(tmp_path / "starter", "Notre quartier", "fr")
+    book = load(tmp_path / "starter")
+    (chapter,) = book.handout_chapters
+    questions = tuple(s for s in chapter.sidebars if s.kind == "questions")
+    blocks, lead_ins = lead_ins_of(chapter.blocks, questions)
+    assert not any(isinstance(b, Sidebar) and b.kind == "questions" for b in blocks)
+    assert all("<h2" not in b.html for b in blocks if isinstance(b, Prose))
+    (heading,) = lead_ins.values()
+    assert re.fullmatch(r'<h2 id="classroom--[\w-]+">[^<]+</h2>', str(heading))
+    html = templates.render(
+        "handout.html",
+        book,
+        chapter=chapter,
+        body=chapter.__class__(**{**chapter.__dict__, "blocks": blocks}),
+        questions=questions,
+        lead_ins=lead_ins,
+        paper="A4",
+        short_link="",
+        qr="",
+        answer_height="10mm",
+        header_space="40mm",
+    )
+    columns_end = html.index('<div class="handout-columns">')
+    lead = html.index('<div class="handout-questions-heading">')
+    assert columns_end < lead < html.index('class="sidebar sidebar-questions')
+    student = re.search(r'<p class="handout-student">(.*?)</p>', html)
+    assert student and re.sub(r"<[^>]+>", " ", student.group(1)).split() == [
+        "Nom",
+        "Classe",
+        "Date",
+    ]

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import segno
+from markupsafe import Markup
 
 from booklet import i18n
 from booklet.errors import Diagnostic, report
-from booklet.model import Book, Chapter, Output
+from booklet.model import Block, Book, Chapter, Output, Prose, Sidebar
 from booklet.render.layout import boxes, layout
 from booklet.render.pdf import write
 
@@ -110,6 +112,7 @@ def header_only(book: Book, chapter: Chapter, paper: str) -> Any:
         chapter=empty,
         body=empty,
         questions=(),
+        lead_ins={},
         paper=paper,
         short_link="",
         qr="",
@@ -166,20 +169,46 @@ def handout_layout(
     """The handout with `answer_lines` ruled lines per question and `header_mm` for the band."""
     url = book.meta.download_url
     questions = tuple(s for s in chapter.sidebars if s.kind == "questions")
+    blocks, lead_ins = lead_ins_of(chapter.blocks, questions)
     return layout(
         book,
         HANDOUT_STYLES,
         "handout.html",
         size=PAPER_SIZES[paper],
         chapter=chapter,
-        body=replace(chapter, blocks=tuple(b for b in chapter.blocks if b not in questions)),
+        body=replace(chapter, blocks=blocks),
         questions=questions,
+        lead_ins=lead_ins,
         paper=paper,
         short_link=short_link(url),
         qr=qr_code(url),
         answer_height=f"{answer_lines * LINE_MM + 1}mm",
         header_space=f"{header_mm:.2f}mm",
     )
+
+
+LAST_HEADING = re.compile(r"\s*<h([2-6])\b[^>]*>.*?</h\1>\s*$", re.S)
+
+
+def lead_ins_of(
+    blocks: tuple[Block, ...], questions: tuple[Sidebar, ...]
+) -> tuple[tuple[Block, ...], dict[str, Markup]]:
+    """The chapter's blocks without its questions, and the heading written just before each
+    questions box (`## Questions to discuss`), by the box's id: the box goes last on the sheet,
+    so its heading goes with it instead of staying behind, alone, at the end of the columns."""
+    kept: list[Block] = []
+    lead_ins: dict[str, Markup] = {}
+    for block in blocks:
+        if not isinstance(block, Sidebar) or block not in questions:
+            kept.append(block)
+            continue
+        before = kept[-1] if kept else None
+        found = LAST_HEADING.search(before.html) if isinstance(before, Prose) else None
+        if isinstance(before, Prose) and found:
+            lead_ins[block.id] = Markup(found.group(0).strip())
+            rest = before.html[: found.start()]
+            kept[-1:] = [Prose(rest)] if rest.strip() else []
+    return tuple(kept), lead_ins
 
 
 def with_class(page: Any, name: str) -> list[Any]:
