@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -235,12 +236,7 @@ def load_labels(
     for key, label in value.items():
         at = lines.get(str(key), line)
         if key not in keys:
-            valid = ", ".join(sorted(keys))
-            collector.error(
-                path,
-                at,
-                f"unknown label '{key}'{suggest(str(key), keys)} (labels: {valid})",
-            )
+            collector.error(path, at, f"unknown label '{key}'{label_hint(str(key), keys)}")
         elif not isinstance(label, str) or not label.strip():
             collector.error(path, at, f"label '{key}' must be text, like '{keys[key]}'")
         elif problem := i18n.check_label(key, label):
@@ -248,3 +244,19 @@ def load_labels(
         else:
             labels.append((str(key), label.strip()))
     return tuple(sorted(labels))
+
+
+def label_hint(key: str, keys: dict[str, str]) -> str:
+    """'; did you mean …?' for a near miss; else the labels there are, wrapped on indented lines
+    (there are well over a hundred: one line of them could not be read)."""
+    near = suggest(key, keys)
+    if near:
+        return near
+    listed = textwrap.fill(
+        ", ".join(sorted(keys)),
+        width=96,
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_on_hyphens=False,
+    )
+    return f"; the labels are:\n{listed}"
