@@ -27,6 +27,9 @@ class Meta:
     cover_image: str = ""  # a manuscript image (path from the root) on the cover, or ""
     cover_alt: str = ""  # what the cover photo shows
     cover_credit: str = ""
+    # What the e-book claims about its accessibility, and who checked it: nothing unless given.
+    accessibility_conformance: str = ""
+    accessibility_certified_by: str = ""
     # `labels:` of book.yaml: (key, text) pairs overriding the engine's labels for this book.
     labels: tuple[tuple[str, str], ...] = ()
     # A translated edition: the language the manuscript is written in ("" for the source's own

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MANUSCRIPT, SHARED
+from conftest import MANUSCRIPT, SHARED, write_manuscript
 
 from booklet.load import load
 from booklet.load.sidebars import SCHEMAS
@@ -103,3 +103,26 @@ def test_quotations_are_in_the_notes() -> None:
                     said = " ".join(words(part))
                     if said:
                         assert said in notes, f"quotation not in the notes: {said[:60]}"
+
+
+def test_file_names_from_titles_are_ascii_and_short() -> None:
+    """#26, item 9: accents folded, at most 40 characters cut at a word's end."""
+    from booklet.load.meta import file_slug
+
+    title = "Histoire de notre quartier : Saint-Gilles d’hier à aujourd’hui"
+    assert file_slug(title) == "histoire-de-notre-quartier-saint-gilles"
+    assert file_slug("Brochure d’exemple") == "brochure-d-exemple"
+    assert file_slug("Die Straße") == "die-strasse"
+    assert file_slug("Heroes of the Resistance") == "heroes-of-the-resistance"
+    assert file_slug("Ελληνικά") == "booklet"
+
+
+def test_a_slug_key_names_the_outputs(tmp_path: Path) -> None:
+    from booklet.load import load
+
+    folder = write_manuscript(
+        tmp_path / "m",
+        'title: "Histoire de notre quartier"\nlanguage: fr\nslug: quartier\n',
+        {"01-un.md": "---\ntitle: Un\n---\n\nTexte.\n"},
+    )
+    assert load(folder).meta.slug == "quartier"

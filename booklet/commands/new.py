@@ -67,6 +67,15 @@ handout_papers: [A4, Letter]
 # Where readers can download the booklet; the handouts carry it as a QR code.
 # download_url: "https://example.org/my-booklet"
 
+# The outputs' file name (my-booklet.pdf, my-booklet.epub): lower-case ASCII letters, digits
+# and hyphens. Without it, it is made from the title (accents folded, at most 40 characters).
+# slug: my-booklet
+
+# What the e-book claims about its accessibility, and who checked the claim (with EPUBCheck
+# and Ace, say). Without them the e-book describes its features and claims nothing.
+# accessibility_conformance: "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+# accessibility_certified_by: "Your name or organisation"
+
 # A photo for the cover (a file in this folder), what it shows for readers who cannot see it,
 # and its credit for the colophon. Give it at least 1,800 × 2,550 pixels for an A5 cover.
 # cover_image: images/cover.jpg

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from booklet import i18n
 from booklet.errors import Collector, suggest
 from booklet.load import glyphs
 from booklet.load.files import inside_manuscript
-from booklet.load.markdown import slugify
 from booklet.load.source import check_keys, read_text, read_yaml, well_typed
 from booklet.load.translations import Edition
 from booklet.model import Meta
@@ -105,6 +105,35 @@ def web_address(url: Any, at: At) -> Any:
     return url
 
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 40  # characters of a slug made from the title (cut at a word's end)
+# Letters NFKD does not take apart into a base letter and its accent.
+FOLDED = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th"})
+
+
+def file_slug(title: str) -> str:
+    """The outputs' file name from the title: ASCII, accents folded ('à' → 'a'), words joined by
+    hyphens, at most 40 characters cut at a word's end; 'booklet' when nothing is left."""
+    words = re.sub(r"\W+", "-", title.lower().translate(FOLDED))  # 'd’hier' is two words
+    folded = unicodedata.normalize("NFKD", words)
+    ascii_text = folded.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG:
+        cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
+        slug = cut if "-" in slug[: MAX_SLUG + 1] else slug[:MAX_SLUG]
+    return slug or "booklet"
+
+
+def slug_name(slug: Any, at: At) -> Any:
+    if slug and (not SLUG.match(slug) or len(slug) > 80):
+        at.error(
+            f"slug '{slug[:80]}' must be lower-case ASCII letters, digits and hyphens, "
+            f"like '{file_slug(slug)}'"
+        )
+        return ""
+    return slug
+
+
 def file_names(entries: Any, at: At) -> Any:
     for entry in entries:
         if not isinstance(entry, str):
@@ -128,6 +157,9 @@ BOOK_KEYS = {
     "cover_image": Key(str),
     "cover_alt": Key(str),
     "cover_credit": Key(str),
+    "slug": Key(str, "", slug_name),  # '' until made from the title
+    "accessibility_conformance": Key(str),
+    "accessibility_certified_by": Key(str),
     "chapters": Key(list, None, file_names),  # None: every NN-name.md file, in name order
     "labels": Key(dict, None),  # checked by load_labels, which needs the source lines
 }
@@ -159,7 +191,8 @@ def load_meta(
     order = values.pop("chapters")
     title = values["title"]
     values["identifier"] = values["identifier"] or default_identifier(title)
-    return Meta(**values, slug=slugify(title)), order, lines
+    values["slug"] = values["slug"] or file_slug(title)
+    return Meta(**values), order, lines
 
 
 def read_book_yaml(

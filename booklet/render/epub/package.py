@@ -120,18 +120,16 @@ def accessibility(book: Book, images: bool) -> list[tuple[str, str]]:
         summary = i18n.label_text(
             book.meta,
             "accessibility-summary-images",
-            "This publication conforms to WCAG 2.2 Level AA. Its text is fully navigable through "
-            "the table of contents, the landmarks and the page list of the printed booklet. "
-            "Every image and chart has a text alternative, footnotes are linked both ways, and "
+            "The text is fully navigable through the table of contents, the landmarks and the "
+            "page list of the printed booklet. Every image and chart has a text alternative, footnotes are linked both ways, and "
             "the text can be restyled by the reading system.",
         )
     else:
         summary = i18n.label_text(
             book.meta,
             "accessibility-summary",
-            "This publication conforms to WCAG 2.2 Level AA. Its text is fully navigable through "
-            "the table of contents, the landmarks and the page list of the printed booklet. "
-            "Every image has a text alternative, footnotes are linked both ways, and the text "
+            "The text is fully navigable through the table of contents, the landmarks and the "
+            "page list of the printed booklet. Every image has a text alternative, footnotes are linked both ways, and the text "
             "can be restyled by the reading system.",
         )
     meta += [("schema:accessibilitySummary", summary)]
@@ -197,23 +195,22 @@ def add_metadata(ebook: Any, book: Book) -> None:
 
 
 def add_accessibility(ebook: Any, book: Book, documents: list[Document]) -> None:
-    """The accessibility metadata and the conformance claim."""
+    """The accessibility metadata (what the engine makes sure of), and a conformance claim and
+    its certifier only when book.yaml makes them: the engine cannot check what the author's
+    words and pictures convey, so it claims nothing in anyone's name."""
     for prop, value in accessibility(
         book, bool(book.images) or "<svg" in "".join(d.text for d in documents)
     ):
         ebook.add_metadata(None, "meta", value, {"property": prop})
-    ebook.add_metadata(
-        None,
-        "meta",
-        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
-        {"property": "dcterms:conformsTo", "id": "conformance"},
-    )
-    ebook.add_metadata(
-        None,
-        "meta",
-        book.meta.publisher or "booklet",
-        {"property": "a11y:certifiedBy", "refines": "#conformance"},
-    )
+    claim, certifier = book.meta.accessibility_conformance, book.meta.accessibility_certified_by
+    if claim:
+        ebook.add_metadata(
+            None, "meta", claim, {"property": "dcterms:conformsTo", "id": "conformance"}
+        )
+    if claim and certifier:
+        ebook.add_metadata(
+            None, "meta", certifier, {"property": "a11y:certifiedBy", "refines": "#conformance"}
+        )
 
 
 def add_documents(ebook: Any, documents: list[Document]) -> dict[str, Any]:
