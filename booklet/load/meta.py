@@ -19,6 +19,7 @@ from booklet.load import glyphs
 from booklet.load.files import inside_manuscript
 from booklet.load.source import check_keys, read_text, read_yaml, well_typed
 from booklet.load.translations import Edition
+from booklet.load.typography import smart
 from booklet.model import Meta
 
 TRIMS = ("A5", "half-letter")
@@ -192,7 +193,22 @@ def load_meta(
     title = values["title"]
     values["identifier"] = values["identifier"] or default_identifier(title)
     values["slug"] = values["slug"] or file_slug(title)
+    typeset(values)
     return Meta(**values), order, lines
+
+
+# The keys whose text a reader sees: they get the body's typography (apostrophes, quotes).
+TYPESET = ("title", "subtitle", "publisher", "description", "rights", "cover_alt", "cover_credit")
+
+
+def typeset(values: dict[str, Any]) -> None:
+    """The reader's texts of book.yaml and its labels with the typography of the chapters'
+    body, in place (after the identifier and the slug are made from the title as written)."""
+    language = values["language"]
+    for name in TYPESET:
+        values[name] = smart(values[name], language)
+    values["authors"] = tuple(smart(author, language) for author in values["authors"])
+    values["labels"] = tuple((key, smart(text, language)) for key, text in values["labels"])
 
 
 def read_book_yaml(
