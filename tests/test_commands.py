@@ -144,9 +144,9 @@ def test_new_then_build_strict(tmp_path: Path) -> None:
             assert {name for name, _ in sidebar.fields} == set(SCHEMAS[sidebar.kind].fields)
     assert any(c.footnotes for c in book.chapters)
     assert [i.path for i in book.images] == ["images/booklet.svg"]
-    assert [c.slug for c in book.handout_chapters] == ["classroom"]
+    assert [c.slug for c in book.handout_chapters] == ["in-de-klas"]  # in Dutch (#26, item 10)
     html = "".join(b.html for c in book.chapters for b in c.blocks if hasattr(b, "html"))
-    assert 'href="#sidebars--every-kind-of-sidebar"' in html  # a link to another chapter
+    assert 'href="#kaders--alle-soorten"' in html  # a link to another chapter
     # Inside the folder `booklet new` made, `booklet build` finds book.yaml, and writes beside
     # the folder, not into it (#26, item 7).
     out = tmp_path / "my-booklet-dist"
@@ -160,9 +160,9 @@ def test_new_then_build_strict(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     assert sorted(p.name for p in folder.iterdir()) == [
         ".git",
-        "01-welcome.md",
-        "02-sidebars.md",
-        "03-classroom.md",
+        "01-welkom.md",
+        "02-kaders.md",
+        "03-in-de-klas.md",
         "book.yaml",
         "images",
     ]
@@ -258,3 +258,29 @@ def test_check_finds_the_manuscript_in_the_current_folder(
         "manuscript folder 'manuscript' does not exist, and the current folder holds no "
         "book.yaml; give --manuscript DIR, or make a manuscript with: booklet new DIR"
     ) in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("language", "first_title", "handout"),
+    [
+        ("fr", "Bienvenue dans votre brochure", "en-classe"),
+        ("nl-BE", "Welkom in je brochure", "in-de-klas"),
+        ("de", "Willkommen in Ihrem Heft", "im-unterricht"),
+        ("en", "Welcome to your booklet", "classroom"),
+    ],
+)
+def test_the_starter_is_written_in_the_books_language(
+    tmp_path: Path, language: str, first_title: str, handout: str
+) -> None:
+    """#26, item 10: `booklet new --language fr|nl|de` writes its chapters in that language,
+    with every sidebar kind and field, links that resolve, and nothing to warn about."""
+    create_starter = CliRunner().invoke(main, ["new", str(tmp_path / "b"), "--language", language])
+    assert create_starter.exit_code == 0, create_starter.output
+    book = load(tmp_path / "b", strict=True)
+    assert book.chapters[0].title == first_title
+    assert [c.slug for c in book.handout_chapters] == [handout]
+    for chapter in book.chapters:
+        for sidebar in chapter.sidebars:
+            assert {name for name, _ in sidebar.fields} == set(SCHEMAS[sidebar.kind].fields)
+    assert {s.kind for c in book.chapters for s in c.sidebars} == set(SCHEMAS)
+    assert book.warnings == ()

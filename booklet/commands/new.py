@@ -2,8 +2,9 @@
 
 The starter shows the whole format at work: `book.yaml` with every key explained, three short
 chapters using every sidebar kind with its fields, a footnote, a figure, links between chapters
-and one classroom handout. Its text only explains the format (every number in it counts something
-in the starter or the engine), so an author replaces it rather than corrects it. It builds with
+and one classroom handout; in French, Dutch or German when the book is (`starters.py`). Its text
+only explains the format (every number in it counts something in the starter or the engine), so
+an author replaces it rather than corrects it. It builds with
 `--strict` and without warnings (a test keeps it so).
 """
 
@@ -15,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from booklet import i18n
+from booklet.commands.starters import STARTERS
 from booklet.load.meta import LANGUAGE
 from booklet.load.sidebars import SCHEMAS
 from booklet.load.source import MAX_CHAPTER_BYTES
@@ -26,7 +28,8 @@ class StarterError(ValueError):
     """The folder cannot take a starter manuscript (it holds files, or is not a folder)."""
 
 
-def book_yaml(title: str, language: str, today: dt.date) -> str:
+def book_yaml(title: str, language: str, today: dt.date, chapters: list[str]) -> str:
+    chapter_list = "".join(f"  - {name}\n" for name in chapters)
     return f"""\
 # The book's metadata and options. Lines starting with '#' are comments; remove the '#'
 # in front of a key to use it. `booklet check` names any key it does not know.
@@ -90,10 +93,7 @@ handout_papers: [A4, Letter]
 # The chapters in reading order. Without this list, every NN-name.md file is a chapter,
 # in file-name order.
 chapters:
-  - 01-welcome.md
-  - 02-sidebars.md
-  - 03-classroom.md
-"""
+{chapter_list}"""
 
 
 def kinds_chart() -> str:
@@ -242,14 +242,26 @@ BOOKLET_SVG = """\
 """
 
 
+def chapters(language: str, today: dt.date) -> dict[str, str]:
+    """The starter's chapters in the book's language (English when there is no starter in it):
+    file name → text."""
+    values = {"kinds": len(SCHEMAS), "chart": kinds_chart(), "today": today.isoformat()}
+    written = STARTERS.get(i18n.candidates(language)[0])
+    if written is None:
+        return {
+            "01-welcome.md": WELCOME,
+            "02-sidebars.md": SIDEBARS.format(**values),
+            "03-classroom.md": CLASSROOM,
+        }
+    return {name: text.format(**values) for name, text in written}
+
+
 def files(title: str, language: str, today: dt.date) -> dict[str, str]:
     """The starter's files: relative path → text."""
-    sidebars = SIDEBARS.format(kinds=len(SCHEMAS), chart=kinds_chart(), today=today.isoformat())
+    texts = chapters(language, today)
     return {
-        "book.yaml": book_yaml(title, language, today),
-        "01-welcome.md": WELCOME,
-        "02-sidebars.md": sidebars,
-        "03-classroom.md": CLASSROOM,
+        "book.yaml": book_yaml(title, language, today, list(texts)),
+        **texts,
         "images/booklet.svg": BOOKLET_SVG,
     }
 
