@@ -13,6 +13,7 @@ from booklet.errors import Collector, suggest
 from booklet.load.markdown import slugify
 from booklet.load.source import MAX_CHAPTER_BYTES, printable
 
+CHAPTER_NAME = re.compile(r"^\d+[-_ ]?[^.].*\.md$")  # '01-welcome.md', '2_notes.md'
 MAX_BOOK_BYTES = 4_000_000
 MAX_CHAPTERS = 200
 
@@ -48,16 +49,25 @@ def chapter_files(
 ) -> list[Path]:
     """The chapter files in reading order: as listed in book.yaml, or every NN-name.md file."""
     book = root / "book.yaml"
+    # Only NN-name.md files are chapters ('README.md', 'idees.md' are the author's own notes);
+    # hidden files ('._01-x.md' from macOS, editor lock files) never are.
+    candidates = sorted(
+        p
+        for p in root.glob("*.md")
+        if CHAPTER_NAME.match(p.name) and (p.is_file() or p.is_symlink())
+    )
     if order is None:
-        # Hidden files ('._01-x.md' from macOS, editor lock files) are never chapters.
-        candidates = sorted(
-            p
-            for p in root.glob("*.md")
-            if not p.name.startswith(".") and (p.is_file() or p.is_symlink())
-        )
         return [p for p in candidates if inside_manuscript(p, root, collector, p, 1, p.name)]
     files: list[Path] = []
     line = lines.get("chapters", 1)
+    for path in candidates:
+        if path.name not in order:
+            collector.warn(
+                book,
+                line,
+                f"'{path.name}' is not in the chapters list, so it is left out of the book; "
+                "list it, or move it out of the manuscript folder",
+            )
     for name in order:
         path = root / name
         if (
