@@ -20,7 +20,7 @@ from booklet.load.chapter import parse_chapter
 from booklet.load.files import chapter_files, chapter_slugs, check_book_size
 from booklet.load.images import chapter_images, cover_image
 from booklet.load.markdown import make_markdown
-from booklet.load.meta import load_meta
+from booklet.load.meta import fallback_meta, load_meta
 from booklet.load.rules import Link, ParsedChapter
 from booklet.load.source import read_text, split_front_matter
 from booklet.load.translations import Edition, edition_meta, marked, unmarked
@@ -74,11 +74,11 @@ def load(root: Path, strict: bool = False, language: str | None = None) -> Book:
 def book_meta(
     root: Path, collector: Collector, edition: Edition | None
 ) -> tuple[Meta, list[str] | None, dict[str, int]]:
-    """book.yaml read and checked; without it (or unreadable) nothing else can be checked."""
+    """book.yaml read and checked; when it cannot be read (reported), the defaults, so that the
+    chapters are read and checked too (every NN-name.md file)."""
     loaded = load_meta(root, collector, edition)
     if loaded is None:
-        collector.raise_if_any()
-        raise AssertionError("unreachable")
+        return fallback_meta(root), None, {}
     return loaded
 
 

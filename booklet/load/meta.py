@@ -135,11 +135,39 @@ def slug_name(slug: Any, at: At) -> Any:
     return slug
 
 
+JOINED = re.compile(r"^(\S+\.md)((?:\s+-\s+\S+\.md)+)$")  # '01-a.md - 02-b.md': two lines
+
+
 def file_names(entries: Any, at: At) -> Any:
     for entry in entries:
         if not isinstance(entry, str):
             at.error(f"chapters entry {entry!r:.40} is not a file name; write '- 01-name.md'")
-    return [entry for entry in entries if isinstance(entry, str)]
+        elif joined := JOINED.match(entry):
+            joined_entry(entry, joined.group(2).split("-", 1)[1].strip().split()[0], at)
+    # The entries meant (a joined one split again), so that nothing else is reported for them.
+    return [
+        part.strip()
+        for entry in entries
+        if isinstance(entry, str)
+        for part in (re.split(r"\s+-\s+", entry) if JOINED.match(entry) else [entry])
+    ]
+
+
+def joined_entry(entry: str, second: str, at: At) -> None:
+    """A list item indented under the one above is read as part of it: name that line."""
+    lines = at.path.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = next(
+        (n for n, ln in enumerate(lines[at.line :], at.line + 1) if ln.strip() == f"- {second}"),
+        at.line,
+    )
+    indent = len(lines[found - 1]) - len(lines[found - 1].lstrip()) if found > at.line else 0
+    at.collector.error(
+        at.path,
+        found,
+        f"this '- {second}' is indented {indent} space(s), more than the line above, so YAML "
+        f"reads the two as one entry ('{entry}'); start every '- ' of the list where the "
+        "first one starts",
+    )
 
 
 BOOK_KEYS = {
@@ -209,6 +237,23 @@ def typeset(values: dict[str, Any]) -> None:
         values[name] = smart(values[name], language)
     values["authors"] = tuple(smart(author, language) for author in values["authors"])
     values["labels"] = tuple((key, smart(text, language)) for key, text in values["labels"])
+
+
+def fallback_meta(root: Path) -> Meta:
+    """The defaults, for reading the chapters when book.yaml cannot be read (its errors are
+    reported, and the chapters' too: every mistake at once), in the language its text names."""
+    values = {name: key.default for name, key in BOOK_KEYS.items() if name != "chapters"}
+    values["labels"] = ()
+    try:
+        text = (root / "book.yaml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    named = re.search(r"^language:[ \t]*[\"']?([A-Za-z][\w-]*)", text, re.M)
+    if named and LANGUAGE.match(named.group(1)):
+        values["language"] = named.group(1)
+    values["identifier"] = default_identifier(values["title"])
+    values["slug"] = file_slug(values["title"])
+    return Meta(**values)
 
 
 def read_book_yaml(

@@ -75,7 +75,7 @@ def read_yaml(
             parsed = yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
         node, data = parsed
     except yaml.MarkedYAMLError as exc:
-        line, message = yaml_problem(exc, first_line)
+        line, message = author_problem(exc, text, first_line) or yaml_problem(exc, first_line)
         collector.error(path, line, f"invalid YAML: {message}")
         return None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
@@ -157,6 +157,38 @@ def yaml_problem(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
         column = exc.problem_mark.column + 1
         return line, f"a tab in column {column}; YAML allows none there: use spaces, or quotes"
     return line, problem
+
+
+KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<key>[\w-]+):[ ]+(?P<value>\S.*?)\s*$")
+
+
+def author_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> tuple[int, str] | None:
+    """The two slips YAML names in its own terms, in an author's: a value holding ': ' (French
+    puts a space before a colon) and a key indented under one that holds a value; None for
+    any other problem."""
+    mark = exc.problem_mark
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return None
+    number, source = first_line + mark.line, lines[mark.line]
+    written = KEY_LINE.match(source)
+    indented = exc.problem == "expected <block end>, but found '<block mapping start>'"
+    if exc.problem == "mapping values are not allowed here" and written:
+        if not written["indent"]:
+            value = written["value"].replace("\\", "\\\\").replace('"', '\\"')
+            return number, (
+                f"the value of '{written['key']}' holds ': ', which YAML reads as another key; "
+                f'put the value in quotes: {written["key"]}: "{value}"'
+            )
+        indented = True
+    if indented and written and written["indent"]:
+        above = next((ln for ln in reversed(lines[: mark.line]) if ln.strip()), "")
+        deeper = len(written["indent"]) - (len(above) - len(above.lstrip(" ")))
+        return number, (
+            f"this line is indented {deeper} space(s) more than the one above, whose key "
+            f"already has a value; start '{written['key']}:' where the other keys start"
+        )
+    return None
 
 
 def failing_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
