@@ -58,8 +58,11 @@ def chapter_files(
     )
     if order is None:
         return [p for p in candidates if inside_manuscript(p, root, collector, p, 1, p.name)]
-    files: list[Path] = []
     line = lines.get("chapters", 1)
+    errors = len(collector.errors)
+    files = listed_files(root, order, line, collector)
+    if len(collector.errors) > errors:
+        return files  # a wrong entry may be the file that looks unlisted: no warning besides
     for path in candidates:
         if path.name not in order:
             collector.warn(
@@ -68,6 +71,13 @@ def chapter_files(
                 f"'{path.name}' is not in the chapters list, so it is left out of the book; "
                 "list it, or move it out of the manuscript folder",
             )
+    return files
+
+
+def listed_files(root: Path, order: list[str], line: int, collector: Collector) -> list[Path]:
+    """The files book.yaml's chapters list names, each checked (reported at the list)."""
+    book = root / "book.yaml"
+    files: list[Path] = []
     for name in order:
         path = root / name
         if (
