@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from booklet.load.parse import make_markdown
+from booklet.load.markdown import make_markdown
 
 RULES = ("replacements", "smartquotes", "french_spacing")
 
