@@ -192,7 +192,8 @@ def test_versions_are_cached_and_reproducible(photos: dict[str, Path]) -> None:
 def test_print_preflight_warns_about_coarse_images(photos: dict[str, Path]) -> None:
     small = (
         f"manuscript/02-diagrams.md:{generate.SMALL_LINE}: warning: images/small.jpg is 96 ppi "
-        "where it is printed (needs 300 for print)"
+        "where it is printed (needs 300 for print): give it at least 1250 × 938 pixels, or show "
+        "it smaller"  # what would do (#26, item 4)
     )
     warnings = json.loads((photos["dist"] / "manifest.json").read_text())["warnings"]
     assert small in warnings

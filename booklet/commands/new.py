@@ -80,7 +80,7 @@ handout_papers: [A4, Letter]
 # accessibility_certified_by: "Your name or organisation"
 
 # A photo for the cover (a file in this folder), what it shows for readers who cannot see it,
-# and its credit for the colophon. Give it at least 1,800 × 2,550 pixels for an A5 cover.
+# and its credit for the colophon. Give it at least 1,819 × 2,552 pixels for an A5 cover.
 # cover_image: images/cover.jpg
 # cover_alt: "What the photo shows"
 # cover_credit: "Cover photo: Name, licence"

@@ -32,6 +32,7 @@ from booklet.load.sidebars import (
     build_sidebar,
     check_required,
     check_title,
+    kind_meant,
 )
 from booklet.load.sidebars import parse_fields as parse_sidebar_fields
 from booklet.model import Footnote, Prose, Sidebar
@@ -150,9 +151,13 @@ def sidebar(state: ChapterState, token: Token) -> Sidebar | None:
         return None
     kind, title = info.group(1).strip(), info.group(2).strip() or None
     if kind not in SCHEMAS:
-        state.error(
-            line, f"unknown sidebar kind '{kind}'{suggest(kind, SCHEMAS)} (kinds: {kinds()})"
+        meant = kind_meant(kind)
+        hint = (
+            f"; did you mean '{meant}'? Kinds are English words"
+            if meant
+            else suggest(kind, SCHEMAS)
         )
+        state.error(line, f"unknown sidebar kind '{kind}'{hint} (kinds: {kinds()})")
         return None
     lines = token.content.split("\n")
     nested = next((n for n, text in enumerate(lines) if text.lstrip().startswith(":::")), None)
@@ -178,8 +183,9 @@ def typed_sidebar(
         return sidebar_inline(state, source)
 
     title_text = inline(title) if title else None
+    body_lines = colonless_fields(state, kind, lines[used:], line + 1 + used, fields)
     check_required(kind, title, fields, state.error, line)
-    body = sidebar_body(state, "\n".join(lines[used:]), line + 1 + used)
+    body = sidebar_body(state, "\n".join(body_lines), line + 1 + used)
     state.counts[kind] += 1
     ident = (
         f"{state.slug}--term-{slugify(title)}"
@@ -199,6 +205,35 @@ def typed_sidebar(
         state.language,
         state.facts_language,
     )
+
+
+UNMARKED_FIELD = re.compile(r"^([A-Za-z][\w-]*):\s+(\S.*)$")
+
+
+def colonless_fields(
+    state: ChapterState,
+    kind: str,
+    lines: list[str],
+    first_line: int,
+    fields: dict[str, tuple[str, int]],
+) -> list[str]:
+    """A body line 'source: …' naming a field of the kind is that field without its leading
+    colon: reported at its line, and taken as the field (its line left blank in the body), so
+    that the body is not reported as something else."""
+    body = list(lines)
+    for n, text in enumerate(lines):
+        found = UNMARKED_FIELD.match(text.strip())
+        if not found or found.group(1) not in SCHEMAS[kind].fields or found.group(1) in fields:
+            continue
+        name = found.group(1)
+        state.error(
+            first_line + n,
+            f"'{name}:' is read as text: a field starts with a colon and comes before the "
+            f"body; write ':{name}: {found.group(2)[:40]}'",
+        )
+        fields[name] = (found.group(2).strip(), first_line + n)
+        body[n] = ""
+    return body
 
 
 def sidebar_inline(state: ChapterState, source: str) -> str:

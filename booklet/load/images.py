@@ -5,6 +5,7 @@ pixels (read from the header: nothing is decoded), or the phrase that says what 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import warnings
@@ -12,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from booklet.confine import check_inside
-from booklet.errors import Collector
+from booklet.errors import Collector, suggest
 from booklet.load.svg import check_svg
 from booklet.model import Image, Meta
 
@@ -69,7 +70,7 @@ def inspect_image(root: Path, chapter: Path, src: str) -> tuple[str | None, Imag
     if media_type is None:
         return "must be PNG, JPEG or SVG", None
     if not real.exists():
-        return "does not exist", None
+        return f"does not exist{nearby_name(real, root)}", None
     if real.is_dir():
         return "is a folder, not a file", None
     if not real.is_file():
@@ -85,6 +86,26 @@ def inspect_image(root: Path, chapter: Path, src: str) -> tuple[str | None, Imag
     if problem:
         return problem, None
     return None, Image(path.relative_to(root).as_posix(), media_type, width, height)
+
+
+def nearby_name(missing: Path, root: Path) -> str:
+    """ "; did you mean …?" for a file in the same folder whose name differs only in case or
+    in its JPEG suffix ('Parvis.JPG', 'parvis.jpeg' for 'parvis.jpg'), else the nearest name."""
+    folder = missing.parent
+    if not folder.is_dir() or not folder.is_relative_to(root):
+        return ""
+
+    def key(name: str) -> str:
+        return re.sub(r"\.jpe?g$", ".jpg", name.casefold())
+
+    names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+    same = [name for name in names if key(name) == key(missing.name)]
+    relative = folder.relative_to(root).as_posix()
+    prefix = "" if relative == "." else f"{relative}/"
+    if same:
+        return f"; did you mean '{prefix}{same[0]}'?"
+    near = suggest(missing.name, names)
+    return near.replace("mean '", f"mean '{prefix}") if near else ""
 
 
 def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:
@@ -135,8 +156,35 @@ def cover_image(
         )
     if cover is None:
         return meta
+    if not cover.is_svg:
+        coarse_cover(root, cover.path, meta.trim, line, collector)
     images[cover.path] = dataclasses.replace(cover, uses=((collector.where(book_yaml), line),))
     return dataclasses.replace(meta, cover_image=cover.path)
+
+
+# The cover photo covers the page and the 3 mm bleed around it (styles/pdf.css).
+TRIM_MM = {"A5": (148.0, 210.0), "half-letter": (139.7, 215.9)}
+COVER_PPI = 300  # as for every printed image (assets/images.PRINT_PPI)
+
+
+def coarse_cover(root: Path, name: str, trim: str, line: int, collector: Collector) -> None:
+    """A warning when the cover photo has too few pixels for print: found by `check` (the build
+    finds it too, laying the cover out), with the pixels it needs, upright."""
+    from PIL import Image as PILImage
+
+    width_mm, height_mm = TRIM_MM.get(trim, TRIM_MM["A5"])
+    need = [math.ceil((side + 6) / 25.4 * COVER_PPI) for side in (width_mm, height_mm)]
+    with PILImage.open(root / name) as img:
+        width, height = img.size
+        if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # stored on its side
+            width, height = height, width
+    if width < need[0] or height < need[1]:
+        collector.warn(
+            root / "book.yaml",
+            line,
+            f"cover image '{name}' is {width} × {height} pixels; a full-bleed {trim} cover "
+            f"needs at least {need[0]} × {need[1]} for print ({COVER_PPI} ppi)",
+        )
 
 
 def chapter_images(

@@ -101,6 +101,40 @@ def parse_fields(
     return fields, used
 
 
+# Kind names an author may write in the book's language, beyond the labels the catalogues give
+# each kind ('Chronologie', 'Citaat', 'Zitat'): the kinds themselves stay English.
+KIND_WORDS = {
+    "faits": "facts",
+    "chiffres": "numbers",
+    "terme": "term",
+    "définition": "term",
+    "definition": "term",
+    "begrip": "term",
+    "begriff": "term",
+    "vragen": "questions",
+    "fragen": "questions",
+    "zeitleiste": "timeline",
+    "chronik": "timeline",
+    "cijfers": "numbers",
+    "zahlen": "numbers",
+    "notiz": "note",
+}
+
+
+def kind_meant(name: str) -> str | None:
+    """The kind a name in one of the shipped languages stands for ('chronologie' → timeline)."""
+    wanted = name.strip().casefold()
+    if wanted in KIND_WORDS:
+        return KIND_WORDS[wanted]
+    english = i18n.label_keys()
+    for language in i18n.shipped():
+        labels = i18n.translations(language)
+        for kind in SCHEMAS:
+            if kind in english and str(labels.pgettext(kind, english[kind])).casefold() == wanted:
+                return kind
+    return None
+
+
 def suggest_field(name: str, schema: Schema) -> str:
     from booklet.errors import suggest
 

@@ -106,13 +106,16 @@ def preflight(book: Book, document: Any) -> list[Diagnostic]:
         return found
     for drawn, placed in placements(document):
         image = drawn_image(book, placed[0])
-        if image is None or not image.uses:
-            continue
+        if image is None or image not in book.shown_images or not image.uses:
+            continue  # a cover photo shown only on the cover is checked when it is read
         worst = min(ppi((drawn.width, drawn.height), (box.width, box.height)) for box in placed)
         if worst < PRINT_PPI:
             path, line = image.uses[0]
+            scale = PRINT_PPI / worst  # what the pixels must become for the same printed size
+            wide, high = (math.ceil(side * scale - 1e-6) for side in (drawn.width, drawn.height))
             message = (
-                f"{image.path} is {worst:.0f} ppi where it is printed (needs {PRINT_PPI} for print)"
+                f"{image.path} is {worst:.0f} ppi where it is printed (needs {PRINT_PPI} for "
+                f"print): give it at least {wide} × {high} pixels, or show it smaller"
             )
             found.append(Diagnostic(path, line, message, "warning"))
     return found
