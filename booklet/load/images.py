@@ -98,7 +98,11 @@ def nearby_name(missing: Path, root: Path) -> str:
     def key(name: str) -> str:
         return re.sub(r"\.jpe?g$", ".jpg", name.casefold())
 
-    names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_TYPES)
+    names = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.suffix.lower() in IMAGE_TYPES and p.name != missing.name and p.exists()
+    )
     same = [name for name in names if key(name) == key(missing.name)]
     relative = folder.relative_to(root).as_posix()
     prefix = "" if relative == "." else f"{relative}/"
