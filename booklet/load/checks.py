@@ -29,7 +29,7 @@ def cross_references(
                 collector.error(
                     link.path,
                     link.line,
-                    f"link to missing anchor '#{link.anchor}' in '{link.target}'"
+                    f"link to missing anchor '#{link.written or link.anchor}' in '{link.target}'"
                     f"{suggest(link.anchor, names)}",
                 )
 

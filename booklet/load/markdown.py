@@ -5,6 +5,7 @@ credits; raw HTML noted (never passed through), nesting limits, and `slugify` fo
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,9 +60,17 @@ DROPPED_LINK = re.compile(
 )
 
 
+def fold(text: str) -> str:
+    """Text without its accents ('où-sont-les-élèves' → 'ou-sont-les-eleves'), NFC: how ids and
+    links are compared, so that a link works typed with accents or without (#26)."""
+    parts = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in parts if not unicodedata.combining(c)))
+
+
 def slugify(text: str) -> str:
-    """Text as an id or file name: lower case, runs of anything but letters and digits as '-'."""
-    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
+    """Text as an id or file name: lower case, accents folded, runs of anything but letters
+    and digits as '-'."""
+    slug = re.sub(r"[^\w]+", "-", fold(text.lower()), flags=re.UNICODE).strip("-_")
     return slug or "section"
 
 

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from booklet.errors import Collector, suggest
-from booklet.load.markdown import slugify
+from booklet.load.markdown import fold, slugify
 from booklet.model import Block, Credit, Footnote, Heading
 
-EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][\w-]*)\}\s*$")
+EXPLICIT_ID = re.compile(r"\s*\{#([^\W\d_][\w-]*)\}\s*$")
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
 BLOCKS = {
@@ -40,7 +42,8 @@ class Link:
     path: Path
     line: int
     target: str
-    anchor: str | None
+    anchor: str | None  # accents folded, as ids are
+    written: str = ""  # the anchor as the author typed it, for messages
 
 
 @dataclass
@@ -119,7 +122,7 @@ def heading(state: ChapterState, token: Token, inline: Token, offset: int) -> No
     if last is not None and last.type == "text":
         match = EXPLICIT_ID.search(last.content)
         if match:
-            wanted = match.group(1)
+            wanted = fold(match.group(1))
             last.content = last.content[: match.start()]
             inline.content = EXPLICIT_ID.sub("", inline.content)
     plain = "".join(c.content for c in children if c.type in ("text", "code_inline"))
@@ -192,29 +195,38 @@ TYPESET_BACK = str.maketrans(
 
 
 def link(state: ChapterState, token: Token, line: int) -> None:
+    """A link within the book, checked and pointed at its id. One rule for what the author
+    types: raw or percent-encoded, accents kept or left off ('02-marché.md#où-sont-les-élèves',
+    '02-marche.md#ou-sont-les-eleves'), compared with accents folded; messages quote it as
+    typed."""
     href = str(token.attrGet("href") or "")
     if EXTERNAL.match(href):
         return
-    if href.startswith("#"):
-        state.out.links.append(Link(state.path, line, state.path.name, href[1:]))
-        token.attrSet("href", f"#{state.slug}--{href[1:]}")
+    typed = unicodedata.normalize("NFC", unquote(href))  # markdown-it percent-encodes
+    if typed.startswith("#"):
+        anchor = fold(typed[1:])
+        state.out.links.append(Link(state.path, line, state.path.name, anchor, typed[1:]))
+        token.attrSet("href", f"#{state.slug}--{anchor}")
         return
-    match = CHAPTER_LINK.match(href)
+    match = CHAPTER_LINK.match(typed)
     if not match:
         state.error(
             line,
-            f"link target '{href}' is neither a web address nor a chapter file; "
+            f"link target '{typed}' is neither a web address nor a chapter file; "
             "write 'https://…' or 'NN-chapter.md#id'",
         )
         return
-    target, anchor = match.group(1), match.group(2)
+    written, anchor = match.group(1), match.group(2)
+    names = {fold(name): name for name in state.chapter_slugs}
+    target = written if written in state.chapter_slugs else names.get(fold(written), written)
     slug = state.chapter_slugs.get(target)
     if slug is None:
-        hint = suggest(target, state.chapter_slugs)
-        state.error(line, f"link to missing chapter '{target}'{hint}")
+        hint = suggest(written, state.chapter_slugs)
+        state.error(line, f"link to missing chapter '{written}'{hint}")
         return
-    state.out.links.append(Link(state.path, line, target, anchor))
-    token.attrSet("href", f"#{slug}--{anchor}" if anchor else f"#{slug}")
+    folded = fold(anchor) if anchor else None
+    state.out.links.append(Link(state.path, line, target, folded, anchor or ""))
+    token.attrSet("href", f"#{slug}--{folded}" if folded else f"#{slug}")
 
 
 def image(state: ChapterState, token: Token, line: int) -> None:
