@@ -24,6 +24,7 @@ from booklet.load.meta import fallback_meta, load_meta
 from booklet.load.rules import Link, ParsedChapter
 from booklet.load.source import read_text, split_front_matter
 from booklet.load.translations import Edition, edition_meta, marked, unmarked
+from booklet.load.typography import smart
 from booklet.model import Book, Chapter, Image, Meta
 
 
@@ -112,7 +113,7 @@ def read_chapters(
         ids[path.name] = parsed.ids | {slug}
         links.extend(parsed.links)
         chapter_images(reading.root, path, parsed.images, images, reading.collector)
-        chapters.append(make_chapter(front, parsed, number, path, slug))
+        chapters.append(make_chapter(front, parsed, number, path, slug, reading.language))
     return chapters, ids, links
 
 
@@ -146,16 +147,22 @@ def read_chapter(
 
 
 def make_chapter(
-    front: dict[str, object], parsed: ParsedChapter, number: int, path: Path, slug: str
+    front: dict[str, object],
+    parsed: ParsedChapter,
+    number: int,
+    path: Path,
+    slug: str,
+    language: str,
 ) -> Chapter:
-    title = str(front.get("title", "")).strip()
+    """The chapter, its front matter's texts with the body's typography (apostrophes, quotes)."""
+    title = smart(str(front.get("title", "")).strip(), language)
     return Chapter(
         slug=slug,
         number=number,
         source=path.name,
         title=title,
-        short_title=str(front.get("short_title") or title),
-        summary=str(front.get("summary", "")),
+        short_title=smart(str(front.get("short_title") or "").strip(), language) or title,
+        summary=smart(str(front.get("summary", "")), language),
         handout=bool(front.get("handout", False)),
         blocks=tuple(parsed.blocks),
         headings=tuple(parsed.headings),

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from booklet.errors import Collector, suggest
 from booklet.load.markdown import fold, slugify
+from booklet.load.typography import smart
 from booklet.model import Block, Credit, Footnote, Heading
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^\W\d_][\w-]*)\}\s*$")
@@ -270,9 +271,10 @@ def figure(state: ChapterState, image: Token) -> str:
     """An image's <figure> (without its closing tag): caption and credit, the credit noted."""
     src = html.escape(str(image.attrGet("src") or ""))
     alt = html.escape(image.content)
-    caption = str(image.attrGet("title") or "")
+    caption = smart(str(image.attrGet("title") or ""), state.language)  # as the body is
     made = f'{FIGURE}><img src="{src}" alt="{alt}" />'
     credit = image.meta.pop("credit", None)
+    credit = smart(credit, state.language) if credit else credit
     credit_html = ""
     if credit:
         state.counts["credit"] += 1
