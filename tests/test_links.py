@@ -35,3 +35,13 @@ def test_every_spelling_of_an_accented_link_leads_to_its_heading(tmp_path: Path)
     html = first.blocks[0].html  # type: ignore[union-attr]
     assert html.count('href="#marche--ou-sont-les-eleves"') == 3
     assert 'href="#quartier--ete"' in html and 'href="#marche"' in html
+
+
+def test_an_unused_footnote_definition_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    """#26, item 19."""
+    chapter = "---\ntitle: Un\n---\n\nTexte.[^a]\n\n[^a]: Appelée.\n\n[^b]: Jamais appelée.\n"
+    folder = write_manuscript(tmp_path / "m", 'title: "Q"\nlanguage: fr\n', {"01-un.md": chapter})
+    assert [str(w) for w in load(folder).warnings] == [
+        "m/01-un.md:9: warning: footnote [^b] is defined but never called, so it is printed "
+        "nowhere; call it with [^b] in the text, or remove it"
+    ]

@@ -82,6 +82,7 @@ def parse_chapter(
     flush(state, segment, env)
     footnotes(state, notes, env)
     undefined_notes(state, body)
+    unused_notes(state, env)
     return state.out
 
 
@@ -319,6 +320,23 @@ def undefined_notes(state: ChapterState, tokens: list[Token]) -> None:
                         state.line_of(token, 0),
                         f"footnote {label} has no definition; add a line '{label}: text'",
                     )
+
+
+def unused_notes(state: ChapterState, env: dict[str, Any]) -> None:
+    """A footnote definition no `[^x]` calls is printed nowhere: a warning at its line."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    for key, used in refs.items():
+        if used != -1:
+            continue
+        label = str(key)[1:]
+        definition = f"[^{label}]:"
+        found = next((n for n, text in enumerate(state.lines) if text.startswith(definition)), 0)
+        state.collector.warn(
+            state.path,
+            state.first_line + found,
+            f"footnote [^{label}] is defined but never called, so it is printed nowhere; "
+            f"call it with [^{label}] in the text, or remove it",
+        )
 
 
 def split_footnotes(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
