@@ -307,9 +307,8 @@ def new(folder: Path, title: str, language: str) -> None:
         raise click.UsageError(str(error)) from None
     for path in files:
         click.echo(f"created {path}")
-    click.echo(
-        f"next: booklet serve --manuscript {folder}   (or: booklet build --manuscript {folder})"
-    )
+    # Inside the folder every command finds book.yaml by itself (find_manuscript).
+    click.echo(f"next: cd {folder} && booklet serve --open   (or: booklet check, booklet build)")
 
 
 @main.command(context_settings=CONTEXT)
