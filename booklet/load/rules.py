@@ -223,6 +223,11 @@ def link(state: ChapterState, token: Token, line: int) -> None:
     slug = state.chapter_slugs.get(target)
     if slug is None:
         hint = suggest(written, state.chapter_slugs)
+        if (state.path.parent / written).is_file():  # a file of the folder that is no chapter
+            hint = (
+                "; the file is not a chapter: chapters are NN-name.md files (or those "
+                "book.yaml's chapters: lists)"
+            )
         state.error(line, f"link to missing chapter '{written}'{hint}")
         return
     folded = fold(anchor) if anchor else None
