@@ -333,6 +333,13 @@ def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
 
     if not manuscript.is_dir():
         raise missing(manuscript)
+    if open_browser and not has_browser():
+        click.echo(
+            "warning: --open: no web browser found on this machine; open the address below "
+            "in one yourself",
+            err=True,
+        )
+        open_browser = False
     try:
         renderer = web_renderer()
     except LookupError as error:
@@ -352,6 +359,17 @@ def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def has_browser() -> bool:
+    """True if Python's webbrowser module finds a browser to open (`--open` would be silent)."""
+    import webbrowser
+
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
 
 
 def report_failure(error: BaseException, out: Path) -> int:

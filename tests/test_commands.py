@@ -287,3 +287,23 @@ def test_the_starter_is_written_in_the_books_language(
             assert {name for name, _ in sidebar.fields} == set(SCHEMAS[sidebar.kind].fields)
     assert {s.kind for c in book.chapters for s in c.sidebars} == set(SCHEMAS)
     assert book.warnings == ()
+
+
+def test_serve_open_without_a_browser_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """#26, item 19: --open on a machine without a browser was silent."""
+    import socket
+
+    import booklet.cli
+
+    monkeypatch.setattr(booklet.cli, "has_browser", lambda: False)
+    with socket.socket() as taken:  # the taken port stops the preview before it serves
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", "--manuscript", str(SAMPLE), "--port", str(port), "--open"]
+        )
+    assert (
+        "warning: --open: no web browser found on this machine; open the address below in one "
+        "yourself"
+    ) in " ".join(result.stderr.split())
