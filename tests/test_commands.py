@@ -287,6 +287,13 @@ def test_the_starter_is_written_in_the_books_language(
             assert {name for name, _ in sidebar.fields} == set(SCHEMAS[sidebar.kind].fields)
     assert {s.kind for c in book.chapters for s in c.sidebars} == set(SCHEMAS)
     assert book.warnings == ()
+    from booklet.load.meta import BOOK_KEYS
+
+    yaml_text = (tmp_path / "b" / "book.yaml").read_text()
+    for key in BOOK_KEYS:  # every key explained, in the book's language
+        assert f"\n{key}:" in yaml_text or f"\n# {key}:" in yaml_text, key
+    opening = {"fr": "# Les métadonnées", "nl-BE": "# De metagegevens", "de": "# Die Metadaten"}
+    assert yaml_text.startswith(opening.get(language, "# The book's metadata"))
 
 
 def test_serve_open_without_a_browser_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from booklet import i18n
+from booklet.commands.starter_yaml import BOOK_YAMLS
 from booklet.commands.starters import STARTERS
 from booklet.load.meta import LANGUAGE
 from booklet.load.sidebars import SCHEMAS
@@ -29,7 +30,18 @@ class StarterError(ValueError):
 
 
 def book_yaml(title: str, language: str, today: dt.date, chapters: list[str]) -> str:
+    """The starter's book.yaml, its comments in the book's language when there is a starter in
+    it (`starter_yaml.py`), else in English."""
     chapter_list = "".join(f"  - {name}\n" for name in chapters)
+    written = BOOK_YAMLS.get(i18n.candidates(language)[0])
+    if written is not None:
+        return written.format(
+            title=json.dumps(title, ensure_ascii=False),
+            language=language,
+            date=today.isoformat(),
+            identifier=f"urn:uuid:{uuid.uuid4()}",
+            chapter_list=chapter_list,
+        )
     return f"""\
 # The book's metadata and options. Lines starting with '#' are comments; remove the '#'
 # in front of a key to use it. `booklet check` names any key it does not know.
