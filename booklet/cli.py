@@ -22,6 +22,21 @@ from booklet.builder.deadline import BuildStopped, BuildTimeout, guard
 from booklet.errors import SWAPPED, BuildError, ManuscriptError
 
 DEFAULT_TIMEOUT = 600
+MAX_TIMEOUT = 7 * 24 * 3600  # a week: the interval timer cannot hold 'inf' or 1e300 seconds
+
+
+class Seconds(click.types.FloatParamType):
+    """A finite number of seconds, more than 0 and at most MAX_TIMEOUT ('nan' is no number)."""
+
+    name = "number of seconds"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        seconds = float(super().convert(value, param, ctx))
+        if not 0 < seconds <= MAX_TIMEOUT:  # also false for nan
+            self.fail(f"{value!r} is not a number of seconds above 0 and up to {MAX_TIMEOUT}")
+        return seconds
 
 
 # The names `--only` takes (builder.jobs.GROUPS, which a test keeps in step; importing it here
@@ -90,11 +105,12 @@ def build_options(function: F) -> F:
             click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
             click.option(
                 "--timeout",
-                type=click.FloatRange(min=0, min_open=True),
+                type=Seconds(),
                 default=DEFAULT_TIMEOUT,
                 show_default=True,
                 metavar="SECONDS",
-                help="Stop the build (keeping the previous outputs) if it runs longer than this.",
+                help="Stop the build (keeping the previous outputs) if it runs longer than this "
+                "(more than 0, at most a week).",
             ),
             click.option(
                 "--strict",

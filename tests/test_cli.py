@@ -7,8 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from conftest import SAMPLE, run_cli
 from pypdf import PdfReader
+
+from booklet.cli import main
 
 
 def screen_pdf(out: Path) -> Path:
@@ -135,6 +139,20 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert run_cli("--bogus").returncode == 2
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-inf", "1e300", "0", "-5", "ten"])
+def test_timeout_that_is_no_finite_positive_number_is_a_usage_error(
+    seconds: str, tmp_path: Path
+) -> None:
+    """The interval timer cannot hold nan, inf or 1e300 seconds: a usage error, not a traceback."""
+    result = CliRunner().invoke(
+        main, ["--manuscript", str(SAMPLE), "--out", str(tmp_path / "out"), "--timeout", seconds]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--timeout'" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_same_input_same_bytes(sample_build: tuple[Path, object], tmp_path: Path) -> None:

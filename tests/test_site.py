@@ -8,13 +8,10 @@ that need them skip, saying why, where they are missing.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +20,13 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import urlopen
 
 import pytest
-from conftest import MANUSCRIPT, SAMPLE, run_cli
+from conftest import MANUSCRIPT, SAMPLE, run_cli, serving
 from markupsafe import escape
 
 from booklet.load import load
 from booklet.load.translations import languages
 from booklet.render.web import CSP, Site, pages
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/terms/}"
@@ -50,37 +46,8 @@ def built(booklet_build: tuple[Path, Any]) -> tuple[Path, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def server(built: tuple[Path, dict[str, Any]]) -> Iterator[str]:
     """The site folder on http://127.0.0.1:<port>/ (like any static host), quietly."""
-    site = built[0] / "site"
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    with serving(built[0] / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

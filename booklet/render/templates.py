@@ -25,6 +25,8 @@ EPUB_TYPE = re.compile(r'\sepub:type="[^"]*"')
 CSS_COUNTER = re.compile(r"\{(page|pages)\}")
 # A credit that names its own kind ('Photo: …', 'Photo de couverture : …'): no second colon.
 LABELLED = re.compile(r"^\w[^:.]{0,30}\s?:\s")
+# markdown-it aligns table columns with inline styles, which the site's CSP blocks (style-src 'self').
+CELL_ALIGN = re.compile(r'<(t[hd]) style="text-align:(left|center|right)"')
 
 
 def inline_notes(html: str, chapter: Chapter) -> Markup:
@@ -63,9 +65,10 @@ def epub_links(context: Context, html: str) -> Markup:
 
 @pass_context
 def web_links(context: Context, html: str) -> Markup:
-    """Rewrite in-book links for the web edition's page per chapter; drop EPUB-only attributes."""
+    """Rewrite in-book links for the web edition's page per chapter; drop EPUB-only attributes;
+    table cells aligned by class (`align-right`, styled in web.css) instead of inline styles."""
     book: Book = context["book"]
-    html = EPUB_TYPE.sub("", html)
+    html = CELL_ALIGN.sub(r'<\1 class="align-\2"', EPUB_TYPE.sub("", html))
     return Markup(HREF.sub(lambda m: f'href="{epub_href(book, m.group(1), ".html")}"', html))
 
 
