@@ -16,6 +16,7 @@ from booklet.render.prepress import saddle_stitch
 ROOT = Path(__file__).resolve().parent.parent
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SAMPLE = ROOT / "tests" / "sample"
+MM = 72 / 25.4
 WARNINGS = [
     f"manuscript/01-long.md:1: warning: handout 'A Chapter That Runs Long' on {paper} runs to "
     "3 pages (1 over the 2-page sheet); shorten it or set handout: false"
@@ -79,6 +80,26 @@ def test_sample_handout_lays_out_every_sidebar_kind_without_warnings(tmp_path: P
         assert expected in text
     assert "The footnote text." in text  # footnotes become notes under the text
     assert "example.org/sample" in text
+    assert_qr_code(out / "handouts/first-A4.pdf")
+
+
+def assert_qr_code(pdf: Path) -> None:
+    """The download address as a QR code: a square of dark modules, half of them dark, 16 mm
+    wide with its quiet zone, at the right of the last page's footer."""
+    pages = pdfium.PdfDocument(pdf)
+    last = pages[len(pages) - 1].render(scale=2).to_pil().convert("L")
+    width, height = last.size
+    corner = last.crop((width - 200, height - 260, width - 60, height))  # beside the credit
+    dark = [
+        (x, y)
+        for x in range(corner.width)
+        for y in range(corner.height)
+        if corner.getpixel((x, y)) < 100
+    ]
+    xs, ys = [x for x, _ in dark], [y for _, y in dark]
+    side_x, side_y = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+    assert abs(side_x - side_y) <= 2 and 12 * MM * 2 < side_x <= 16 * MM * 2
+    assert 0.3 < len(dark) / (side_x * side_y) < 0.7
 
 
 def test_half_letter_trim_prints_on_letter(tmp_path: Path) -> None:

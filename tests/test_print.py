@@ -8,10 +8,12 @@ import math
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from conftest import run_cli as build
@@ -247,7 +249,7 @@ def test_handout_has_title_credit_link_questions_and_all_of_the_chapter(dist: Pa
         in text
     )
     assert book.meta.rights in text
-    assert "example.org/heroes-of-the-resistance" in text and "https://" not in text
+    assert "https://" not in text  # the booklet has no download_url: no address, no QR code
     assert "Which of the four causes of changing attitudes" in text
     # Nothing of the chapter is lost in the columns (lines break and hyphenate differently).
     flat = squeeze(text)
@@ -262,22 +264,10 @@ def squeeze(text: str) -> str:
     return re.sub(r"[\s\-‐]+", "", text)
 
 
-def test_handout_shows_a_qr_code_and_ruled_lines(dist: Path) -> None:
+def test_handout_shows_ruled_lines(dist: Path) -> None:
     pages = pdfium.PdfDocument(dist / "handouts" / "occupation-A4.pdf")
     last = pages[len(pages) - 1].render(scale=2).to_pil().convert("L")
     width, height = last.size
-    # The QR code: a square of dark modules, half of them dark, at the right of the footer.
-    corner = last.crop((width - 200, height - 260, width - 60, height))  # beside the credit
-    dark = [
-        (x, y)
-        for x in range(corner.width)
-        for y in range(corner.height)
-        if corner.getpixel((x, y)) < 100
-    ]
-    xs, ys = [x for x, _ in dark], [y for _, y in dark]
-    side_x, side_y = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
-    assert abs(side_x - side_y) <= 2 and 12 * MM * 2 < side_x <= 16 * MM * 2  # 16 mm, quiet zone
-    assert 0.3 < len(dark) / (side_x * side_y) < 0.7
     # Ruled lines under the questions: grey rows across the text width.
     rows = [
         y
@@ -312,3 +302,37 @@ def test_qpdf_finds_every_pdf_clean(dist: Path) -> None:
         result = subprocess.run([qpdf, "--check", str(pdf)], capture_output=True, text=True)
         assert result.returncode == 0, (pdf.name, result.stdout, result.stderr)
         assert "No syntax or stream encoding errors found" in result.stdout, pdf.name
+
+
+def small_square_images(pdf: Path) -> list[tuple[int, int]]:
+    """Sizes of the square images under 100 px a side (a QR code is one pixel per module)."""
+    found = []
+    for page in PdfReader(pdf).pages:
+        for image in page.images:
+            size = image.image.size if image.image is not None else (0, 0)
+            if size[0] == size[1] and 0 < size[0] < 100:
+                found.append(size)
+    return found
+
+
+def test_a_book_without_download_url_prints_no_address_anywhere(dist: Path) -> None:
+    """The shipped booklet has no `download_url` (#27: it had a placeholder at example.org):
+    no QR code on a handout, no canonical or Open Graph address, no feed address, no dead link."""
+    assert load(ROOT / "manuscript").meta.download_url == ""
+    for handout in (dist / "handouts").glob("*.pdf"):
+        assert small_square_images(handout) == [], handout.name
+    for pdf in dist.rglob("*.pdf"):
+        with pikepdf.open(pdf) as document:
+            for page in document.pages:
+                for annot in page.get("/Annots", []):
+                    uri = str(annot.get("/A", {}).get("/URI", ""))
+                    assert "example.org" not in uri and not uri.startswith("file:"), (pdf, uri)
+    for path in dist.rglob("*"):
+        if path.suffix in (".html", ".xml", ".css", ".svg"):
+            text = path.read_text(encoding="utf-8")
+            assert "example.org" not in text, path
+            assert 'rel="canonical"' not in text and "og:url" not in text, path
+        elif path.suffix == ".epub":
+            with zipfile.ZipFile(path) as epub:
+                for name in epub.namelist():
+                    assert b"example.org" not in epub.read(name), (path, name)

@@ -200,9 +200,11 @@ def test_chapters_read_without_javascript(browser: Any, server: str) -> None:
     page.close()
 
 
-def test_sharing_metadata_and_policy(built: tuple[Path, dict[str, Any]]) -> None:
-    out, _ = built
-    book = load(MANUSCRIPT)
+def test_sharing_metadata_and_policy(sample_build: tuple[Path, Any]) -> None:
+    """The sample has a `download_url`: the pages name their public addresses from it."""
+    out, result = sample_build
+    assert result.returncode == 0, result.stderr
+    book = load(SAMPLE)
     html = (out / "site" / "index.html").read_text()
     assert f'<html lang="{book.meta.language}">' in html
     assert f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">' in html
@@ -219,22 +221,34 @@ def test_sharing_metadata_and_policy(built: tuple[Path, dict[str, Any]]) -> None
     chapter = (out / "site" / f"{book.chapters[0].slug}.html").read_text()
     canonical = f"{book.meta.download_url}/{book.chapters[0].slug}.html"
     assert f'<link rel="canonical" href="{canonical}">' in chapter
+
+
+def test_pages_hold_no_script_and_no_plain_http(built: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = built
+    book = load(MANUSCRIPT)
+    html = (out / "site" / "index.html").read_text()
+    assert f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">' in html
     for name in (out / "site").glob("*.html"):
         text = name.read_text()
         assert "<script" not in text.replace('<script type="application/ld+json">', ""), name
         assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', ""), name
+    assert book.meta.download_url == ""
 
 
-def test_opds_feed_parses_and_its_links_resolve(
-    built: tuple[Path, dict[str, Any]], server: str
-) -> None:
-    out, manifest = built
-    book = load(MANUSCRIPT)
-    base = book.meta.download_url + "/"
-    feed = ET.parse(out / "site" / "opds.xml").getroot()
+def check_feed(site: Path, manifest: dict[str, Any], book: Any, server: str) -> None:
+    """opds.xml of a site served at `server`: an acquisition feed whose links all answer, absolute
+    under `download_url` when the book has one and relative to the feed otherwise."""
+    url = book.meta.download_url
+    base = url + "/" if url else server
+    feed = ET.parse(site / "opds.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     for name in ("id", "title", "updated", "author"):
         assert feed.find(f"{ATOM}{name}") is not None, name
+    ids = [
+        feed.findtext(f"{ATOM}id"),
+        *(e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")),
+    ]
+    assert all(urlsplit(i or "").scheme in ("https", "urn") for i in ids), ids  # absolute IRIs
     kinds = {link.get("rel"): link.get("type") for link in feed.findall(f"{ATOM}link")}
     catalog = "application/atom+xml;profile=opds-catalog;kind=acquisition"
     assert kinds["self"] == catalog and kinds["start"] == catalog
@@ -252,14 +266,35 @@ def test_opds_feed_parses_and_its_links_resolve(
     }
     by_path = {o["path"]: o for o in manifest["outputs"]}
     for link in entry.findall(f"{ATOM}link") + feed.findall(f"{ATOM}link"):
-        href = link.get("href", "")
-        assert href.startswith(base) or href == book.meta.download_url, href
-        local = href.removeprefix(base) if href != book.meta.download_url else "index.html"
+        href = urljoin(urljoin(base, "opds.xml"), link.get("href", ""))
+        assert href.startswith(base) or href == url, href
+        local = href.removeprefix(base) if href != url else "index.html"
         with urlopen(urljoin(server, local)) as response:
             data = response.read()
         if link in acquisitions:
             entry_ = by_path[local.removeprefix("downloads/")]
             assert int(link.get("length", "0")) == entry_["bytes"] == len(data)
+    index = (site / "index.html").read_text()
+    assert '<a href="opds.xml" type="' + catalog + '">' in index
+    assert f'<link rel="alternate" type="{catalog}" href="opds.xml"' in index
+
+
+def test_opds_feed_with_relative_links_without_download_url(
+    built: tuple[Path, dict[str, Any]], server: str
+) -> None:
+    out, manifest = built
+    check_feed(out / "site", manifest, load(MANUSCRIPT), server)
+    assert "https://" not in (out / "site" / "opds.xml").read_text().replace(
+        "https://schema.org", ""
+    )
+
+
+def test_opds_feed_with_absolute_links_under_download_url(sample_build: tuple[Path, Any]) -> None:
+    out, result = sample_build
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    with serving(out / "site") as server:
+        check_feed(out / "site", manifest, load(SAMPLE), server)
 
 
 def test_edition_alone_for_a_preview(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 from booklet.model import Book, Output
@@ -74,8 +75,17 @@ def downloads(book: Book, outputs: list[Output], staging: Path) -> list[Download
     return found
 
 
+def atom_id(book: Book, name: str) -> str:
+    """An Atom id (an absolute IRI): the file's address, else a URN made from the identifier."""
+    return (
+        absolute(book, name)
+        or f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book.meta.identifier}#{name}')}"
+    )
+
+
 def feed(book: Book, site: Site) -> str:
-    """The OPDS 1.2 acquisition feed: one entry, the EPUB and the PDF, absolute links."""
+    """The OPDS 1.2 acquisition feed: one entry, the EPUB and the PDF; absolute links where
+    `download_url` gives the site's address, else relative to the feed's own (Atom allows it)."""
     offered = sorted(  # the e-book first: reading apps take the first file they can open
         (d for d in site.downloads if d.kind in ("epub", "pdf")), key=lambda d: d.kind != "epub"
     )
@@ -84,7 +94,9 @@ def feed(book: Book, site: Site) -> str:
         book,
         site=site,
         offered=offered,
-        absolute=lambda name: absolute(book, name),
+        href=lambda name: absolute(book, name) or name,
+        atom_id=lambda name: atom_id(book, name),
+        home=absolute(book, "index.html"),
         updated=source_time(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
         opds_type=OPDS_TYPE,
     )
@@ -105,7 +117,7 @@ def render(book: Book, staging: Path, outputs: list[Output]) -> tuple[Output, li
         data, size = made
         files.append(write(folder / COVER, data))
         cover = COVER
-    site = Site(tuple(offered), cover, size, feed=bool(book.meta.download_url and offered))
+    site = Site(tuple(offered), cover, size, feed=bool(offered))
     pages = write_edition(book, folder, site)
     if site.feed:
         files.append(write(folder / FEED, feed(book, site).encode()))
