@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -246,3 +247,52 @@ def test_ctrl_c_stops_everything(server: Server) -> None:
         assert not Path(f"/proc/{pid}").exists(), f"process {pid} was left behind"
     with pytest.raises(ConnectionRefusedError):
         get(server.port, "/")
+
+
+KEEP_A_PREVIEW = """
+import sys, time
+from pathlib import Path
+from booklet.preview import Preview
+preview = Preview(Path(sys.argv[1]), lambda book, folder: None, pdf=False)
+print(preview.work, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_preview_killed_with_sigkill_leaves_a_folder_the_next_one_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#27: SIGKILL leaves no chance to clean up; the next preview removes folders of its own kind
+    whose process is gone, and leaves a live preview's, other names and files alone."""
+    from booklet.preview import Preview
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    manuscript = tmp_path / "my-booklet"
+    create(manuscript, "Live Preview", "en")
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KEEP_A_PREVIEW, str(manuscript)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+    assert killed.stdout is not None
+    left = Path(killed.stdout.readline().strip())
+    killed.kill()  # SIGKILL
+    killed.wait()
+    assert left.parent == temporary and left.is_dir()
+    (left / "index.html").write_text("a page of the killed preview")
+    live = temporary / f"booklet-serve-{os.getpid()}-alive"  # this process runs
+    others = [temporary / "booklet-serve-notapid", temporary / "something-else"]
+    for folder in [live, *others]:
+        folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    preview = Preview(manuscript, lambda book, folder: None, pdf=False)
+    try:
+        assert preview.work.parent == temporary
+        assert not left.exists()
+        assert live.is_dir() and all(folder.is_dir() for folder in others)
+    finally:
+        preview.stop()
+    assert not preview.work.exists()

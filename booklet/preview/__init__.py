@@ -24,6 +24,7 @@ import selectors
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -283,6 +284,27 @@ def fork_pdf(book: Book, folder: Path) -> tuple[int, int]:
     return fork_child(work)
 
 
+WORK_PREFIX = "booklet-serve-"
+LEFTOVER = re.compile(rf"{WORK_PREFIX}(\d+)-")  # booklet-serve-<pid>-<random>
+
+
+def remove_leftovers(temporary: Path) -> None:
+    """Remove the work folders of previews whose process is gone (killed with SIGKILL, say, it
+    could not clean up): `booklet-serve-<pid>-…` folders of this user with no process <pid>."""
+    for path in temporary.glob(f"{WORK_PREFIX}*"):
+        match = LEFTOVER.match(path.name)
+        pid = int(match.group(1)) if match else 0
+        try:
+            info = path.lstat()
+            if pid <= 0 or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, OverflowError):  # alive under another user, or no such number
+            continue
+
+
 class Preview:
     """The warm build loop: a change → one rebuild of the site → the open pages told."""
 
@@ -298,7 +320,8 @@ class Preview:
         self.renderer = renderer
         self.roots = [self.manuscript, *(p.resolve() for p in watched)]
         self.log = log
-        self.work = Path(tempfile.mkdtemp(prefix="booklet-serve-"))
+        remove_leftovers(Path(tempfile.gettempdir()))
+        self.work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
         self.state = State()
         self.changed = threading.Condition()
         self.stopping = threading.Event()
