@@ -128,34 +128,32 @@ def ace_command() -> tuple[str, str]:
     return tool, browser
 
 
-def test_ace_finds_no_violations(built: Built, tmp_path: Path) -> None:
+def ace_violations(epub: Path, outdir: Path) -> list[str]:
+    """DAISY Ace's violations on an EPUB (none also means its outcome is 'pass')."""
     tool, browser = ace_command()
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser}
     run = subprocess.run(
-        [
-            tool,
-            "--exit-on-violations",
-            "--force",
-            "--silent",
-            "--outdir",
-            str(tmp_path),
-            str(built.epub),
-        ],
+        [tool, "--exit-on-violations", "--force", "--silent", "--outdir", str(outdir), str(epub)],
         capture_output=True,
         text=True,
         timeout=300,
         env=env,
     )
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = json.loads((outdir / "report.json").read_text())
     violations = [
         f"{a['earl:testSubject']['url']}: {b['earl:test']['dct:title']}: "
         f"{b['earl:result'].get('dct:description', '')}"
         for a in report["assertions"]
         for b in a.get("assertions", [])
     ]
-    assert violations == []
-    assert report["earl:result"]["earl:outcome"] == "pass"
-    assert run.returncode == 0, run.stderr
+    if not violations:
+        assert report["earl:result"]["earl:outcome"] == "pass"
+        assert run.returncode == 0, run.stderr
+    return violations
+
+
+def test_ace_finds_no_violations(built: Built, tmp_path: Path) -> None:
+    assert ace_violations(built.epub, tmp_path) == []
 
 
 # -- page numbers --------------------------------------------------------------------------

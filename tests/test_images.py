@@ -11,13 +11,16 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import photo_manuscript as generate
 import pytest
-from conftest import ROOT
+from conftest import ROOT, serving
 from PIL import Image
 
 from booklet.assets import images
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Budgets from the generated images (a 5.8 MB phone photo): the screen PDF and each handout must
 # stay near what the downsampled pictures weigh, not carry the photo.
@@ -307,3 +310,38 @@ def test_web_edition_shows_credits_and_srcset(photos: dict[str, Path]) -> None:
     assert 'href="photographs.html#photographs--credit-1"' in listed
     assert generate.COVER_CREDIT in listed and generate.CREDIT in listed
     assert 'href="credits.html"' in (site / "contents.html").read_text()
+
+
+def test_ace_finds_no_violations_in_an_epub_with_photos(
+    photos: dict[str, Path], tmp_path: Path
+) -> None:
+    """#27: Ace had only seen EPUBs without photos, credits or a photo cover."""
+    from test_epub import ace_violations
+
+    (epub,) = photos["dist"].glob("*.epub")
+    assert ace_violations(epub, tmp_path) == []
+
+
+def test_axe_finds_no_violation_on_the_credits_and_photo_pages(
+    photos: dict[str, Path], browser: Any
+) -> None:
+    """#27: axe had never seen credits.html (the shipped booklet has no credited picture)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[dev]')")
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    problems, errors = [], []
+    with serving(photos["dist"] / "site") as server:
+        page = browser.new_page()
+        page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+        for name in ("credits.html", "photographs.html", "diagrams.html", "index.html"):
+            page.goto(server + name)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                result = Axe().run(page, options=options)
+                if result.violations_count:
+                    problems.append(f"{scheme} {name}:\n{result.generate_report()}")
+        page.close()
+    assert problems == []
+    assert errors == []
