@@ -202,6 +202,36 @@ def test_failed_render_keeps_outputs(
     assert leftovers(dist) == []
 
 
+def crashing_renderer(book: Book, out_dir: Path) -> list[Output]:
+    raise KeyError("no such medium")
+
+
+def fine_renderer(book: Book, out_dir: Path) -> list[Output]:
+    (out_dir / "fine.pdf").write_bytes(b"%PDF-1.7")
+    return [Output("pdf", out_dir / "fine.pdf", 1)]
+
+
+@pytest.mark.parametrize("parallel", ["1", "0"])
+def test_a_crash_is_one_line_not_a_traceback(
+    dist: Path, parallel: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A renderer's bug, in a worker (or in the build's own process): what failed, in one line."""
+    monkeypatch.setenv("BOOKLET_PARALLEL", parallel)
+    monkeypatch.delenv("BOOKLET_DEBUG", raising=False)
+    media = {"pdf": Medium(fine_renderer, shared_layout=True), "extra": Medium(crashing_renderer)}
+    monkeypatch.setattr(jobs, "MEDIA", media)
+    before = snapshot(dist)
+    result = CliRunner().invoke(main, ["--manuscript", str(SAMPLE), "--out", str(dist)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: rendering extra failed: KeyError: 'no such medium'",
+        f"the build failed; '{dist}' was left as it was",
+    ]
+    assert "Traceback" not in result.output
+    assert snapshot(dist) == before
+    assert leftovers(dist) == []
+
+
 def test_swap_is_atomic_and_has_a_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "dist"
     for round, exchange in enumerate([True, False]):

@@ -24,6 +24,7 @@ from booklet.assets.fonts import faces
 from booklet.assets.instance import _fonttools_instance, static_instance
 from booklet.builder import build, jobs
 from booklet.builder.jobs import Medium
+from booklet.builder.workers import RenderCrash
 from booklet.cli import main
 from booklet.confine import read_confined
 from booklet.model import Book, Output
@@ -209,17 +210,19 @@ def test_the_epub_starts_once_the_book_is_laid_out_not_once_its_pdf_is_written(
     assert [o.kind for o in result.outputs] == ["pdf", "epub"]  # in the renderers' order
 
 
-def test_a_crash_in_a_worker_names_the_job_and_shows_its_traceback(
+def test_a_crash_in_a_worker_names_the_job_and_keeps_its_traceback(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
         jobs, "MEDIA", {"pdf": Medium(writing, shared_layout=True), "extra": Medium(crashing)}
     )
-    with pytest.raises(RuntimeError) as caught:
+    with pytest.raises(RenderCrash) as caught:
         build(sample, tmp_path / "dist")
-    message = str(caught.value)
-    assert message.startswith("rendering extra failed in its worker:\nTraceback")
-    assert "ZeroDivisionError: integer division or modulo by zero" in message
+    assert caught.value.messages == (
+        "rendering extra failed: ZeroDivisionError: integer division or modulo by zero",
+    )
+    assert caught.value.details.startswith("Traceback")  # the worker's, for --debug
+    assert "in crashing\n" in caught.value.details
     assert list(tmp_path.glob(".dist.*")) == []
 
 

@@ -3,8 +3,6 @@ a staging folder beside it, the atomic swap, and the clean-up after killed build
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
 import os
 import re
@@ -12,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from booklet.builder.procs import libc
 from booklet.resources import PACKAGE
 
 
@@ -79,11 +78,7 @@ def clean_stale(out_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if not supported."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = getattr(libc(), "renameat2", None)
     if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2

@@ -5,7 +5,8 @@ handouts of each paper) are rendered in processes of their own, and within the b
 EPUB and print renderers run side by side once the screen PDF has laid the book out. Workers
 are forked after the book is loaded, so they share the one `Book` the parent loaded; each sends
 back its outputs and everything it reported (diagnostics, WeasyPrint's warnings, refused reads)
-or its error.
+or its error. An exception no renderer should raise (a bug) becomes a `RenderCrash`: one line
+saying what failed, with the traceback kept for `--debug`.
 
 Stopping stays the parent's job: workers ignore Ctrl-C (the terminal sends it to them too) and
 die with the parent (PR_SET_PDEATHSIG); when the parent stops (a signal, the time limit, an
@@ -14,27 +15,37 @@ error in another job), it kills every worker and waits for it before the staging
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import os
-import pickle
-import selectors
-import signal
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from booklet.builder.deadline import checkpoint
 from booklet.builder.jobs import Job, JobResult
+from booklet.builder.procs import fork_child, kill_and_reap, read_message
 from booklet.confine import Refusal, refusals
 from booklet.errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
 from booklet.model import Book
 from booklet.render.layout import capture_warnings, warm_up
 
-PR_SET_PDEATHSIG = 1
+# What renderers raise on purpose: reported as they are, never as a crash.
+EXPECTED = (ManuscriptError, BuildError, OSError)
+
+
+class RenderCrash(BuildError):
+    """A renderer raised what none should (a bug, not a manuscript's mistake): `what` failed
+    with `error` (the exception's type and message); `details` is its traceback."""
+
+    def __init__(self, what: str, error: str, details: str) -> None:
+        self.what, self.error, self.details = what, error, details
+        super().__init__([f"rendering {what} failed: {error}"])
+
+    @classmethod
+    def of(cls, what: str, exc: BaseException) -> RenderCrash:
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return cls(what, error, "".join(traceback.format_exception(exc)))
 
 
 def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -> JobResult:
@@ -60,6 +71,9 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
             except BaseException as exc:
                 if isinstance(exc, Refusal):
                     raise BuildError(dict.fromkeys(refused or [str(exc)])) from None
+                if isinstance(exc, Exception) and not isinstance(exc, EXPECTED):
+                    crashed = job.name if len(job.renderers) == 1 else first + edition(job.book)
+                    raise RenderCrash.of(crashed, exc) from exc
                 raise
         results = {first: JobResult(outputs, list(found), list(log.messages), list(refused))}
         results.update(zip(late, run_jobs(single_jobs(job, late), staging, renderers), strict=True))
@@ -82,8 +96,13 @@ def out_folder(book: Book, staging: Path) -> Path:
     return folder
 
 
+def edition(book: Book) -> str:
+    """' (nl)' after what belongs to a translated edition, as in the jobs' names."""
+    return f" ({book.meta.edition})" if book.meta.edition else ""
+
+
 def single_jobs(job: Job, names: list[str]) -> list[Job]:
-    return [Job(name, (name,), job.book) for name in names]
+    return [Job(name + edition(job.book), (name,), job.book) for name in names]
 
 
 def run_jobs(
@@ -119,27 +138,15 @@ def start_workers(
 
 
 def collect(jobs: list[Job], workers: dict[int, tuple[int, int]]) -> list[JobResult]:
-    """Read every worker's message to its end and reap it; the results in the order of `jobs`.
+    """Read every worker's message and reap it; the results in the order of `jobs`.
 
     Reaped workers leave `workers`; those left (an interrupt) are for `stop_workers`."""
-    received: dict[int, bytes] = {}
-    with selectors.DefaultSelector() as selector:
-        chunks: dict[int, list[bytes]] = {}
-        for index, read_end in workers.values():
-            selector.register(read_end, selectors.EVENT_READ, index)
-            chunks[index] = []
-        while selector.get_map():
-            for key, _ in selector.select():
-                data = os.read(key.fd, 1 << 16)
-                if data:
-                    chunks[key.data].append(data)
-                else:
-                    selector.unregister(key.fd)
-                    received[key.data] = b"".join(chunks[key.data])
-    for pid in list(workers):
+    received: dict[int, object] = {}
+    for pid, (index, read_end) in list(workers.items()):
+        received[index] = read_message(read_end)
         os.waitpid(pid, 0)
         os.close(workers.pop(pid)[1])
-    return [result_of(jobs[i], received.get(i, b"")) for i in range(len(jobs))]
+    return [result_of(jobs[i], received.get(i)) for i in range(len(jobs))]
 
 
 def parallel() -> bool:
@@ -155,61 +162,30 @@ def start_worker(
         try:
             return ("ok", run_job(job, staging, renderers))
         except BaseException as exc:  # everything goes back to the parent, which decides
-            return error_message(exc)
+            return error_message(exc, job.name)
 
     return fork_child(work)
 
 
-def fork_child(work: Callable[[], object]) -> tuple[int, int]:
-    """Run `work` in a forked child that dies with its parent; return the child's pid and the
-    read end of the pipe its pickled result comes back on."""
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid:
-        os.close(write_end)
-        return pid, read_end
-    # The child: never returns into the caller's stack (a test runner, the CLI, the server).
-    status = 1
-    try:
-        os.close(read_end)
-        die_with_parent(parent)
-        result = work()
-        with os.fdopen(write_end, "wb") as pipe:
-            pickle.dump(result, pipe)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def die_with_parent(parent: int) -> None:
-    """Ignore Ctrl-C, take the default action on stop signals, be killed when the parent dies."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
-        signal.signal(signum, signal.SIG_DFL)
-    libc_name = ctypes.util.find_library("c")
-    if libc_name:
-        ctypes.CDLL(libc_name).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
-
-
-def error_message(exc: BaseException) -> tuple[str, Any]:
+def error_message(exc: BaseException, name: str) -> tuple[str, Any]:
     """An exception as plain data that survives pickling."""
+    if isinstance(exc, RenderCrash):  # a `BuildError` that keeps what failed, and where
+        return ("crash", (exc.what, exc.error, exc.details))
     if isinstance(exc, ManuscriptError):
         return ("manuscript", [tuple(vars(d).values()) for d in exc.diagnostics])
     if isinstance(exc, BuildError):
         return ("build", list(exc.messages))
     if isinstance(exc, OSError):
         return ("os", (exc.errno, exc.strerror, exc.filename))
-    return ("crash", "".join(traceback.format_exception(exc)))
+    crash = RenderCrash.of(name, exc)
+    return ("crash", (crash.what, crash.error, crash.details))
 
 
-def result_of(job: Job, data: bytes) -> JobResult:
+def result_of(job: Job, message: object) -> JobResult:
     """A worker's message as its result, or its error raised again here."""
-    if not data:
-        raise RuntimeError(f"the worker for {job.name} ended without a result")
-    kind, payload = pickle.loads(data)  # our own child's bytes, through our own pipe
+    if message is None:
+        raise RenderCrash(job.name, "its worker ended without a result", "")
+    kind, payload = cast(tuple[str, Any], message)
     if kind == "ok":
         return payload  # type: ignore[no-any-return]
     if kind == "manuscript":
@@ -218,14 +194,11 @@ def result_of(job: Job, data: bytes) -> JobResult:
         raise BuildError(payload)
     if kind == "os":
         raise OSError(*payload)
-    raise RuntimeError(f"rendering {job.name} failed in its worker:\n{payload}")
+    raise RenderCrash(*payload)
 
 
 def stop_workers(workers: dict[int, tuple[int, int]]) -> None:
     """Kill and reap the workers still running (the build stopped or failed)."""
     for pid, (_, read_end) in workers.items():
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read_end)
+        kill_and_reap(pid, read_end)
     workers.clear()

@@ -18,7 +18,6 @@ import hashlib
 import html
 import json
 import os
-import pickle
 import re
 import selectors
 import shutil
@@ -37,9 +36,10 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 from urllib.parse import unquote
 
+from booklet.builder.procs import fork, fork_child, kill_and_reap, read_message, send_message
 from booklet.confine import Refused, check_inside
 from booklet.errors import BuildError, ManuscriptError
 from booklet.load import load
@@ -157,50 +157,20 @@ class PdfWorker:
 
         static_faces()
         requests_read, self.requests = os.pipe()
-        self.results, results_write = os.pipe()
-        parent = os.getpid()
-        self.pid = os.fork()
-        if self.pid == 0:
-            status = 1
-            try:
-                os.close(self.requests)
-                os.close(self.results)
-                from booklet.builder.workers import die_with_parent
-
-                die_with_parent(parent)
-                self.serve(requests_read, results_write)
-                status = 0
-            finally:
-                os._exit(status)
+        self.pid, self.results = fork(partial(self.serve, requests_read), close=[self.requests])
         os.close(requests_read)
-        os.close(results_write)
 
     def request(self, number: int, book: Book, folder: Path) -> None:
-        send(self.requests, pickle.dumps((number, book, folder)))
+        send_message(self.requests, (number, book, folder))
 
     def read_result(self) -> tuple[int, str, str] | None:
         """The next result (blocking), or None once the worker is gone."""
-        size = read_exactly(self.results, 8)
-        if size is None:
-            return None
-        data = read_exactly(self.results, int.from_bytes(size, "big"))
-        return None if data is None else pickle.loads(data)  # our own child, our own pipe
+        return cast(tuple[int, str, str] | None, read_message(self.results))
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.requests)  # the worker sees the end, kills its child and leaves
-        deadline = time.monotonic() + 1
-        while time.monotonic() < deadline:
-            pid, _ = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                break
-            time.sleep(0.02)
-        else:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        with contextlib.suppress(OSError):
-            os.close(self.results)
+        kill_and_reap(self.pid, self.results, grace=1)
 
     # In the worker process:
 
@@ -212,58 +182,29 @@ class PdfWorker:
             while True:
                 for key, _ in selector.select():
                     if key.data == "request":
-                        size = read_exactly(requests, 8)
-                        data = read_exactly(requests, int.from_bytes(size, "big")) if size else None
+                        request = read_message(requests)
                         if child:
                             selector.unregister(child[1])
-                            kill_child(child[0], child[1])
+                            kill_and_reap(child[0], child[1])
                             child = None
-                        if data is None:
+                        if request is None:
                             return
-                        number, book, folder = pickle.loads(data)
+                        number, book, folder = cast(tuple[int, Book, Path], request)
                         pid, pipe = fork_pdf(book, folder)
                         child = (pid, pipe, number)
                         selector.register(pipe, selectors.EVENT_READ, "child")
                     elif child:
-                        chunks = []
-                        while chunk := os.read(child[1], 1 << 16):
-                            chunks.append(chunk)
                         selector.unregister(child[1])
-                        os.close(child[1])
+                        message = read_message(child[1]) or ("failed", "the PDF child died")
                         os.waitpid(child[0], 0)
-                        message = b"".join(chunks) or pickle.dumps(("failed", "the PDF child died"))
-                        status, detail = pickle.loads(message)
-                        send(results, pickle.dumps((child[2], status, detail)))
+                        os.close(child[1])
+                        status, detail = cast(tuple[str, str], message)
+                        send_message(results, (child[2], status, detail))
                         child = None
-
-
-def send(fd: int, data: bytes) -> None:
-    """One message through a pipe: its length, then its bytes (written whole)."""
-    view = memoryview(len(data).to_bytes(8, "big") + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def read_exactly(fd: int, size: int) -> bytes | None:
-    data = b""
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
-
-
-def kill_child(pid: int, pipe: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    os.close(pipe)
 
 
 def fork_pdf(book: Book, folder: Path) -> tuple[int, int]:
     """Lay out and write the screen PDF in a child; its (pid, the read end of its result pipe)."""
-    from booklet.builder.workers import fork_child
 
     def work() -> tuple[str, str]:
         try:
