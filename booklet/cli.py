@@ -345,7 +345,7 @@ def new(folder: Path, title: str, language: str) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
     """Preview the web edition, rebuilt and reloaded on every save (Ctrl-C stops)."""
-    from booklet.preview import run, web_renderer
+    from booklet.commands.serve import run
 
     if not manuscript.is_dir():
         raise missing(manuscript)
@@ -357,11 +357,7 @@ def serve(manuscript: Path, port: int, host: str, open_browser: bool) -> None:
         )
         open_browser = False
     try:
-        renderer = web_renderer()
-    except LookupError as error:
-        raise click.UsageError(str(error)) from None
-    try:
-        status = run(manuscript, renderer, host, port, open_browser)
+        status = run(manuscript, host=host, port=port, open_browser=open_browser)
     except OSError as error:
         if error.errno is None or error.filename:
             raise

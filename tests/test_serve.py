@@ -25,7 +25,8 @@ import pytest
 from conftest import ROOT
 
 from booklet.commands.new import create
-from booklet.preview import is_source, site_file
+from booklet.preview.http import site_file
+from booklet.preview.loop import is_source
 
 CHROMIUM = Path("/usr/bin/chromium")
 STARTUP = 180  # seconds: a loaded 2-core machine imports WeasyPrint slowly
@@ -252,7 +253,7 @@ def test_ctrl_c_stops_everything(server: Server) -> None:
 KEEP_A_PREVIEW = """
 import sys, time
 from pathlib import Path
-from booklet.preview import Preview
+from booklet.preview.loop import Preview
 preview = Preview(Path(sys.argv[1]), lambda book, folder: None, pdf=False)
 print(preview.work, flush=True)
 time.sleep(120)
@@ -264,7 +265,7 @@ def test_a_preview_killed_with_sigkill_leaves_a_folder_the_next_one_removes(
 ) -> None:
     """#27: SIGKILL leaves no chance to clean up; the next preview removes folders of its own kind
     whose process is gone, and leaves a live preview's, other names and files alone."""
-    from booklet.preview import Preview
+    from booklet.preview.loop import Preview
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
