@@ -9,7 +9,6 @@ from __future__ import annotations
 import atexit
 import errno
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +17,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from booklet.builder.deadline import BuildStopped, BuildTimeout, guard
-from booklet.errors import SWAPPED, BuildError, ManuscriptError
+from booklet.errors import ManuscriptError
 
 DEFAULT_TIMEOUT = 600
 MAX_TIMEOUT = 7 * 24 * 3600  # a week: the interval timer cannot hold 'inf' or 1e300 seconds
@@ -123,6 +121,11 @@ def build_options(function: F) -> F:
                 help="Render every output again, even those whose inputs did not change.",
             ),
             click.option(
+                "--debug",
+                is_flag=True,
+                help="Show the traceback of a crash (a bug in booklet or a library); also BOOKLET_DEBUG=1.",
+            ),
+            click.option(
                 "--lang",
                 "languages",
                 multiple=True,
@@ -166,62 +169,15 @@ def build(**options: Any) -> None:
     run_build(**options)
 
 
-def run_build(
-    manuscript: Path,
-    out: Path | None,
-    only: tuple[str, ...],
-    quiet: bool,
-    timeout: float,
-    strict: bool,
-    force: bool,
-    languages: tuple[str, ...],
-) -> None:
-    from booklet.builder import build
-    from booklet.builder.jobs import GROUPS
-    from booklet.builder.outdir import UnsafeOutput
+def run_build(manuscript: Path, out: Path | None, debug: bool, **options: Any) -> None:
+    from booklet.commands import build
 
-    unknown = [name for name in only if name not in GROUPS]
-    if unknown:
-        raise click.UsageError(f"unknown output {unknown[0]!r} (outputs: {', '.join(GROUPS)})")
-    if not manuscript.is_dir():
-        raise missing(manuscript)
-    out = out or default_out(manuscript)
-    show = not quiet and sys.stderr.isatty()
-
-    def progress(step: str) -> None:
-        if show:
-            click.echo(f"… {step}", err=True)
-
-    try:
-        with guard(timeout):
-            result = build(
-                manuscript,
-                out,
-                list(only),
-                progress,
-                strict=strict,
-                force=force,
-                languages=list(languages) or None,
-            )
-    except UnsafeOutput as error:
-        raise click.UsageError(str(error)) from None
-    except (
-        ManuscriptError,
-        BuildError,
-        BuildTimeout,
-        BuildStopped,
-        KeyboardInterrupt,
-        OSError,
-    ) as e:
-        sys.exit(report_failure(e, out))
-    for warning in result.warnings:
-        # Manuscript warnings already read `path:line: warning: …`.
-        click.echo(warning if ": warning: " in warning else f"warning: {warning}", err=True)
-    if not quiet:
-        for output in result.outputs:
-            paper = f" [{output.paper}]" if output.paper else ""
-            pages = "page " if output.pages == 1 else "pages"
-            click.echo(f"{output.kind:9} {output.pages:3} {pages}{paper}  {output.path}")
+    if not manuscript.is_dir() and not build.unknown_outputs(options["only"]):
+        raise missing(manuscript)  # an unknown --only comes first: `run` reports it
+    debug = debug or os.environ.get("BOOKLET_DEBUG") == "1"
+    status = build.run(manuscript, out or default_out(manuscript), debug=debug, **options)
+    if status:
+        sys.exit(status)
 
 
 def print_versions(ctx: click.Context) -> None:
@@ -382,39 +338,3 @@ def has_browser() -> bool:
     except webbrowser.Error:
         return False
     return True
-
-
-def report_failure(error: BaseException, out: Path) -> int:
-    """Print one failed build's errors (no traceback); return the exit status."""
-    if isinstance(error, ManuscriptError):
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        click.echo(f"{len(error.diagnostics)} error(s); nothing was written", err=True)
-        return 1
-    kept = f"'{out}' was left as it was"
-    if SWAPPED in getattr(error, "__notes__", ()):
-        kept = f"the new outputs are in '{out}'"
-    if isinstance(error, BuildError):
-        for message in error.messages:
-            click.echo(f"error: {message}", err=True)
-        click.echo(f"the build failed; {kept}", err=True)
-        return 1
-    if isinstance(error, BuildTimeout):
-        click.echo(f"error: {error}; {kept}. Raise --timeout or shorten the manuscript", err=True)
-        return 1
-    if isinstance(error, BuildStopped):
-        click.echo(f"stopped by {error}; {kept}", err=True)
-        return 128 + error.signum
-    if isinstance(error, KeyboardInterrupt):
-        click.echo(f"interrupted; {kept}", err=True)
-        return 128 + signal.SIGINT
-    assert isinstance(error, OSError)
-    click.echo(f"error: {describe_os_error(error)}; {kept}", err=True)
-    return 1
-
-
-def describe_os_error(error: OSError) -> str:
-    """An OSError's type, text and path, whichever of them it has (never 'None')."""
-    text = error.strerror or str(error)
-    paths = [f"'{p}'" for p in (error.filename, error.filename2) if p is not None]
-    return " ".join([f"{type(error).__name__}: {text}" if text else type(error).__name__, *paths])

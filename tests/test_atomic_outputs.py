@@ -232,6 +232,28 @@ def test_a_crash_is_one_line_not_a_traceback(
     assert leftovers(dist) == []
 
 
+@pytest.mark.parametrize("switch", ["--debug", "BOOKLET_DEBUG=1"])
+def test_debug_shows_a_crash_s_traceback(
+    dist: Path, switch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BOOKLET_DEBUG", raising=False)
+    if switch.startswith("BOOKLET_DEBUG"):
+        monkeypatch.setenv("BOOKLET_DEBUG", "1")
+    media = {"pdf": Medium(fine_renderer, shared_layout=True), "extra": Medium(crashing_renderer)}
+    monkeypatch.setattr(jobs, "MEDIA", media)
+    args = ["--manuscript", str(SAMPLE), "--out", str(dist)]
+    result = CliRunner().invoke(main, ["build", *args, *([switch] if "--" in switch else [])])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert "in crashing_renderer" in result.stderr
+    assert lines[-3:] == [
+        "KeyError: 'no such medium'",
+        "error: rendering extra failed: KeyError: 'no such medium'",
+        f"the build failed; '{dist}' was left as it was",
+    ]
+
+
 def test_swap_is_atomic_and_has_a_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "dist"
     for round, exchange in enumerate([True, False]):
