@@ -55,6 +55,7 @@ def load(root: Path, strict: bool = False, language: str | None = None) -> Book:
     checks.cross_references(links, ids, slugs, collector)
     checks.check_sidebar_count(chapters, collector, root, size)
     glossary = checks.gather_terms(chapters, collector, root)
+    checks.reserved_names(images, chapters, collector, root)
     if edition is not None:
         meta = translation_progress(edition, meta, source_language)
     if strict:

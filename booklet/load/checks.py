@@ -8,7 +8,7 @@ from pathlib import Path
 
 from booklet.errors import Collector, suggest
 from booklet.load.rules import Link
-from booklet.model import Chapter, Sidebar, Term
+from booklet.model import Chapter, Image, Sidebar, Term
 
 # Sidebars per book: at least MIN_SIDEBARS, and one per BYTES_PER_SIDEBAR of chapter text beyond
 # that, so a long book of normal density builds (the shipped booklet has one per ~600 bytes)
@@ -76,3 +76,38 @@ def gather_terms(chapters: list[Chapter], collector: Collector, root: Path) -> t
             term = Term(sidebar.title, sidebar.id, sidebar.body_html, chapter.slug)
             terms[key] = (term, chapter, sidebar)
     return tuple(t for _, (t, _, _) in sorted(terms.items()))
+
+
+# Names the outputs need for themselves, by the first segment of an image's path. The web
+# edition's pages and folders, and the EPUB's own files (images keep their paths in both).
+WEB_NAMES = frozenset(
+    {"index.html", "contents.html", "glossary.html", "credits.html", "opds.xml", "assets"}
+)
+EPUB_NAMES = frozenset(
+    {"cover.jpg", "cover.xhtml", "titlepage.xhtml", "nav.xhtml", "glossary.xhtml"}
+    | {"credits.xhtml", "toc.ncx", "content.opf", "css", "META-INF", "mimetype"}
+)
+
+
+def reserved_names(
+    images: dict[str, Image], chapters: list[Chapter], collector: Collector, root: Path
+) -> None:
+    """An error at every use of an image whose name a web page or an EPUB file needs, so that
+    `check` finds it and the build never fails on it after laying the book out."""
+    web = WEB_NAMES | {f"{c.slug}.html" for c in chapters}
+    epub = EPUB_NAMES | {f"{c.slug}.xhtml" for c in chapters}
+    for image in images.values():
+        first = image.path.split("/", 1)[0]
+        what = (
+            "a file the e-book needs"
+            if first in epub
+            else "a file of the web edition"
+            if first in web
+            else ""
+        )
+        for where, line in image.uses if what else ():
+            collector.error(
+                root.parent / where,
+                line,
+                f"image '{image.path}' has the name of {what}; rename it or move it to a folder",
+            )
