@@ -21,8 +21,14 @@ def data_folder(name: str) -> Path:
 
 TEMPLATES = data_folder("templates")
 STYLES = data_folder("styles")
+PROFILES = data_folder("profiles")  # ICC profiles of printing conditions (see profiles/NOTICE)
 # Folders the engine's outputs depend on, by the name they have in a wheel (for cache keys).
-ENGINE_FOLDERS = {"booklet": PACKAGE, "templates": TEMPLATES, "styles": STYLES}
+ENGINE_FOLDERS = {
+    "booklet": PACKAGE,
+    "templates": TEMPLATES,
+    "styles": STYLES,
+    "profiles": PROFILES,
+}
 
 
 def engine_files() -> list[tuple[str, Path]]:
@@ -34,6 +40,6 @@ def engine_files() -> list[tuple[str, Path]]:
             if not path.is_file() or "__pycache__" in relative.parts:
                 continue
             if name == "booklet" and relative.parts[0] in ENGINE_FOLDERS:
-                continue  # a wheel's templates/ and styles/ are listed under their own names
+                continue  # a wheel's templates/, styles/, profiles/ are listed under their own names
             found[f"{name}/{relative.as_posix()}"] = path
     return sorted(found.items())

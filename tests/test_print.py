@@ -17,6 +17,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from conftest import run_cli as build
+from pdfx_checks import check_pdfx4
 from pypdf import PdfReader
 
 from booklet.load import load
@@ -106,7 +107,7 @@ def test_print_pdf_pages_hold_the_screen_pdfs_text(dist: Path) -> None:
 
 def test_print_pdf_keeps_tags_outline_and_embeds_every_font(dist: Path) -> None:
     printed = PdfReader(dist / f"{SLUG}-print.pdf")
-    assert printed.pdf_header == "%PDF-1.7"
+    assert printed.pdf_header == "%PDF-1.6"  # PDF/X-4 is PDF 1.6
     root = printed.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert root["/Lang"] == "en"
@@ -125,10 +126,23 @@ def test_print_pdf_passes_pdfua_keeps_metadata_and_stays_small(dist: Path) -> No
     screen, printed = dist / f"{SLUG}.pdf", dist / f"{SLUG}-print.pdf"
     assert list(validate(str(printed)).findings) == []
     a, b = PdfReader(screen), PdfReader(printed)
-    assert b.trailer["/Root"]["/Metadata"].get_data() == a.trailer["/Root"]["/Metadata"].get_data()
-    assert b.metadata == a.metadata
-    # The pages' streams are kept as they are; only the marks and bleed fills are added.
-    assert printed.stat().st_size <= screen.stat().st_size + 8_000
+    # The screen PDF's XMP packet, with the PDF/X-4 identification added before its end.
+    xmp_a = a.trailer["/Root"]["/Metadata"].get_data()
+    xmp_b = b.trailer["/Root"]["/Metadata"].get_data()
+    end = xmp_a.rindex(b"</rdf:RDF>")
+    assert xmp_b.startswith(xmp_a[:end]) and xmp_b.endswith(xmp_a[end:])
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp_b or b'pdfuaid:part="1"' in xmp_b
+    assert {
+        k: v for k, v in b.metadata.items() if k not in ("/GTS_PDFXVersion", "/Trapped")
+    } == a.metadata
+    # The pages' streams are kept as they are; the marks, bleed fills and the two ICC
+    # profiles (CMYK output intent, sRGB) are added.
+    icc = sum(
+        p.stat().st_size
+        for p in (ROOT / "profiles").glob("*.icc")
+        if "FOGRA39" in p.name or "sRGB" in p.name
+    )
+    assert printed.stat().st_size <= screen.stat().st_size + icc + 8_000
 
 
 def render(path: Path, index: int, scale: float = 2.0) -> tuple[Any, float, float, float]:
@@ -336,3 +350,7 @@ def test_a_book_without_download_url_prints_no_address_anywhere(dist: Path) -> N
             with zipfile.ZipFile(path) as epub:
                 for name in epub.namelist():
                     assert b"example.org" not in epub.read(name), (path, name)
+
+
+def test_print_pdf_is_pdfx4_with_a_fogra39_output_intent(dist: Path) -> None:
+    check_pdfx4(dist / f"{SLUG}-print.pdf", A5)

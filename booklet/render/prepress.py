@@ -22,6 +22,7 @@ from booklet.errors import report
 from booklet.model import Book, Output
 from booklet.render.layout import boxes
 from booklet.render.pdf import full_resolution_pdf, preflight, screen_document, screen_pdf
+from booklet.render.pdfx import PDF_VERSION, condition, make_pdfx
 
 MM = 72 / 25.4
 PX = 0.75  # CSS px to PDF pt
@@ -51,7 +52,7 @@ def render(book: Book, out_dir: Path) -> list[Output]:
     path = out_dir / f"{book.meta.slug}-print.pdf"
     for problem in preflight(book, screen_document(book)):
         report(problem)
-    pages = write_print(full_resolution_pdf(book), edge_fills(screen_document(book)), path)
+    pages = write_print(full_resolution_pdf(book), edge_fills(screen_document(book)), path, book)
     return [Output("print", path, pages, book.meta.trim)]
 
 
@@ -150,19 +151,26 @@ def box(x0: float, y0: float, x1: float, y1: float) -> Array:
     return Array([Decimal(f"{v:.4f}") for v in (x0, y0, x1, y1)])
 
 
-def save(pdf: Pdf, path: Path) -> None:
-    """Write compactly (object streams) and reproducibly (the /ID is derived from the content)."""
-    pdf.save(
-        path,
-        deterministic_id=True,
-        object_stream_mode=ObjectStreamMode.generate,
-        compress_streams=True,
-        fix_metadata_version=False,  # keep the XMP packet (PDF/UA identification) byte for byte
-    )
+def save(pdf: Pdf, path: Path, version: str = "") -> None:
+    """Write compactly (object streams) and reproducibly (the /ID is derived from the content);
+    `version` forces the header's PDF version (PDF/X-4 is 1.6)."""
+    if version:
+        pdf.save(path, force_version=version, **SAVE_OPTIONS)
+    else:
+        pdf.save(path, **SAVE_OPTIONS)
 
 
-def write_print(source: bytes, fills: list[list[Fill]], path: Path) -> int:
-    """Copy the screen PDF whole (tags, outline, links); widen each page, add bleed and marks.
+SAVE_OPTIONS: dict[str, Any] = dict(
+    deterministic_id=True,
+    object_stream_mode=ObjectStreamMode.generate,
+    compress_streams=True,
+    fix_metadata_version=False,  # keep the XMP packet (PDF/UA identification) byte for byte
+)
+
+
+def write_print(source: bytes, fills: list[list[Fill]], path: Path, book: Book) -> int:
+    """Copy the screen PDF whole (tags, outline); widen each page, add bleed and marks; make it
+    PDF/X-4 (`pdfx`).
 
     The pages' own content streams are kept as they are: new streams are added before and after
     them, so nothing is decoded or re-encoded (pikepdf: a tenth of the time of a pypdf copy).
@@ -193,8 +201,8 @@ def write_print(source: bytes, fills: list[list[Fill]], path: Path) -> int:
             page.obj.BleedBox = box(-BLEED, -BLEED, width + BLEED, height + BLEED)
             page.obj.MediaBox = box(-SLUG, -SLUG, width + SLUG, height + SLUG)
             page.obj.CropBox = page.obj.MediaBox
-            page.obj.ArtBox = page.obj.TrimBox
-        save(pdf, path)
+        make_pdfx(pdf, book, condition(book))
+        save(pdf, path, PDF_VERSION)
         return len(pdf.pages)
 
 
