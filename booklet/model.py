@@ -8,6 +8,27 @@ from pathlib import Path
 
 from booklet.errors import Diagnostic
 
+# Named papers of `print: paper:` and their thickness a page (half a sheet's caliper), in mm:
+# the spine of a bound book is the pages times this.
+PAPERS = {
+    "offset-80": "0.050",  # 80 g/m2 uncoated offset, 100 µm a sheet
+    "offset-90": "0.055",  # 90 g/m2 uncoated offset
+    "silk-115": "0.048",  # 115 g/m2 coated silk (thinner for its weight)
+    "bookwove-80": "0.0635",  # 80 g/m2 bulky cream book paper
+    "kdp-white": "0.0572",  # KDP's white paper: 0.002252 in a page
+    "kdp-cream": "0.0635",  # KDP's cream paper: 0.0025 in a page
+}
+
+
+@dataclass(frozen=True)
+class Printing:
+    """`print:` of book.yaml: how a print shop prints the book (see render/cover.py)."""
+
+    condition: str = "coated"  # the printing condition of the PDF/X output intent
+    binding: str = "auto"  # auto (saddle stitch up to 64 pages), saddle-stitch or perfect
+    paper: str = "offset-80"  # a named paper: its thickness makes the spine
+    spine_per_page_mm: float = 0.0  # the paper's thickness a page; 0: the named paper's
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -36,6 +57,9 @@ class Meta:
     # edition), and its blocks (translated, in all, fuzzy); the rest falls back to the source.
     source_language: str = ""
     translation: tuple[int, int, int] = (0, 0, 0)
+    isbn: str = ""  # a checked ISBN-13 as the author grouped it ("978-…"); "" without
+    back_cover: str = ""  # the back cover's text ("" uses the description)
+    printing: Printing = Printing()
 
     @property
     def translated_share(self) -> float:

@@ -354,3 +354,31 @@ def test_a_book_without_download_url_prints_no_address_anywhere(dist: Path) -> N
 
 def test_print_pdf_is_pdfx4_with_a_fogra39_output_intent(dist: Path) -> None:
     check_pdfx4(dist / f"{SLUG}-print.pdf", A5)
+
+
+def test_cover_is_four_pdfx4_pages_for_the_saddle_stitched_booklet(
+    dist: Path, manifest: dict[str, Any]
+) -> None:
+    (cover,) = entries(manifest, "cover")
+    assert cover == {**cover, "path": f"{SLUG}-cover.pdf", "pages": 4, "paper": "A5"}
+    check_pdfx4(dist / cover["path"], A5)
+    document = pdfium.PdfDocument(dist / cover["path"])
+    texts = [document[i].get_textpage().get_text_range() for i in range(4)]
+    assert "Heroes of the" in texts[0] and texts[1].strip() == texts[2].strip() == ""
+    assert "A short history of the Belgian resistance" in norm(texts[3])  # the description
+    front = render(dist / cover["path"], 0)
+    assert close(color(front, 1.5 * MM, 1.5 * MM), (140, 29, 24), 12)  # red into the bleed
+
+
+def test_preflight_report_is_listed_and_says_what_a_printer_checks(
+    dist: Path, manifest: dict[str, Any]
+) -> None:
+    (report,) = entries(manifest, "preflight")
+    assert report["path"] == "preflight.txt"
+    text = (dist / "preflight.txt").read_text()
+    assert text.startswith("Preflight for the print shop: Heroes of the Resistance\n")
+    assert f"interior   {SLUG}-print.pdf: PDF/X-4, trim A5 (148 × 210 mm), bleed 3 mm" in text
+    assert "pages      39 (saddle stitch): not a multiple of 4; 1 blank page added" in text
+    assert "spine      none (saddle stitch" in text
+    assert "output intent FOGRA39" in text and "all embedded" in text
+    assert "images     none under 300 ppi" in text and "problems   none" in text

@@ -42,6 +42,7 @@ MEDIA: dict[str, Medium] = {
     "epub": Medium(lazy("booklet.render.epub:render"), shared_layout=True, after_layout=True),
     "print": Medium(lazy("booklet.render.prepress:render"), shared_layout=True),
     "imposed": Medium(lazy("booklet.render.prepress:render_imposed"), shared_layout=True),
+    "cover": Medium(lazy("booklet.render.cover:render"), shared_layout=True),
     "handouts": Medium(lazy("booklet.render.handouts:render")),
 }
 SITE = "site"  # made after the others, from their finished files (see `builder.site_job`)

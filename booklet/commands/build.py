@@ -15,6 +15,7 @@ import click
 
 from booklet.builder.deadline import BuildStopped, BuildTimeout, guard
 from booklet.errors import SWAPPED, BuildError, ManuscriptError
+from booklet.model import Output
 
 
 def unknown_outputs(only: tuple[str, ...]) -> list[str]:
@@ -74,11 +75,22 @@ def run(
         # Manuscript warnings already read `path:line: warning: …`.
         click.echo(warning if ": warning: " in warning else f"warning: {warning}", err=True)
     if not quiet:
-        for output in result.outputs:
-            paper = f" [{output.paper}]" if output.paper else ""
-            pages = "page " if output.pages == 1 else "pages"
-            click.echo(f"{output.kind:9} {output.pages:3} {pages}{paper}  {output.path}")
+        show_outputs(result.outputs)
     return 0
+
+
+def show_outputs(outputs: list[Output]) -> None:
+    """One line an output; then the print shop's checks, as written beside the outputs."""
+    for output in outputs:
+        paper = f" [{output.paper}]" if output.paper else ""
+        if output.kind == "preflight":
+            click.echo(f"{output.kind:9}            {output.path}")
+            continue
+        pages = "page " if output.pages == 1 else "pages"
+        click.echo(f"{output.kind:9} {output.pages:3} {pages}{paper}  {output.path}")
+    for output in outputs:
+        if output.kind == "preflight" and output.path.is_file():
+            click.echo("\n" + output.path.read_text(encoding="utf-8"), nl=False)
 
 
 def report_failure(error: BaseException, out: Path, debug: bool = False) -> int:

@@ -17,6 +17,7 @@ from booklet import i18n
 from booklet.errors import Collector, suggest
 from booklet.load import glyphs
 from booklet.load.files import inside_manuscript
+from booklet.load.printing import check_isbn, load_print
 from booklet.load.source import check_keys, read_text, read_yaml, well_typed
 from booklet.load.translations import Edition
 from booklet.load.typography import smart
@@ -191,6 +192,9 @@ BOOK_KEYS = {
     "accessibility_certified_by": Key(str),
     "chapters": Key(list, None, file_names),  # None: every NN-name.md file, in name order
     "labels": Key(dict, None),  # checked by load_labels, which needs the source lines
+    "isbn": Key(str),  # checked by printing.check_isbn
+    "back_cover": Key(str),
+    "print": Key(dict, None),  # checked by printing.load_print, which needs the source lines
 }
 
 
@@ -217,6 +221,10 @@ def load_meta(
     values["labels"] = load_labels(
         data.get("labels"), path, lines.get("labels", 1), text, collector
     )
+    values["isbn"] = check_isbn(values["isbn"], collector, path, lines.get("isbn", 1))
+    values["printing"] = load_print(
+        values.pop("print"), path, lines.get("print", 1), text, collector
+    )
     order = values.pop("chapters")
     title = values["title"]
     values["identifier"] = values["identifier"] or default_identifier(title)
@@ -226,7 +234,16 @@ def load_meta(
 
 
 # The keys whose text a reader sees: they get the body's typography (apostrophes, quotes).
-TYPESET = ("title", "subtitle", "publisher", "description", "rights", "cover_alt", "cover_credit")
+TYPESET = (
+    "title",
+    "subtitle",
+    "publisher",
+    "description",
+    "back_cover",
+    "rights",
+    "cover_alt",
+    "cover_credit",
+)
 
 
 def typeset(values: dict[str, Any]) -> None:
@@ -242,7 +259,9 @@ def typeset(values: dict[str, Any]) -> None:
 def fallback_meta(root: Path) -> Meta:
     """The defaults, for reading the chapters when book.yaml cannot be read (its errors are
     reported, and the chapters' too: every mistake at once), in the language its text names."""
-    values = {name: key.default for name, key in BOOK_KEYS.items() if name != "chapters"}
+    values = {
+        name: key.default for name, key in BOOK_KEYS.items() if name not in ("chapters", "print")
+    }
     values["labels"] = ()
     try:
         text = (root / "book.yaml").read_text(encoding="utf-8", errors="replace")

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 FRONT_KEYS = ("title", "short_title", "summary")
-BOOK_KEYS = ("title", "subtitle", "description", "rights", "cover_alt", "cover_credit")
+BOOK_KEYS = (
+    "title",
+    "subtitle",
+    "description",
+    "back_cover",
+    "rights",
+    "cover_alt",
+    "cover_credit",
+)
 FENCE_OPEN = re.compile(r"^:::\{([^}]*)\}[ \t]*(.*?)[ \t]*$")
 FIELD = re.compile(r"^:([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
 HEADING = re.compile(r"^(#{1,6}[ \t]+)(.*?)([ \t]*\{#[^\W\d_][\w-]*\})?[ \t]*$")

@@ -14,8 +14,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
 
-from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
+from pikepdf import Array, Dictionary, Name, ObjectStreamMode, Pdf, Stream, String
 
 from booklet.model import Book
 from booklet.reproducible import source_time
@@ -53,7 +56,7 @@ DEFAULT_CONDITION = "coated"
 
 def condition(book: Book) -> Condition:
     """The book's printing condition (`print: condition:` in book.yaml, default coated)."""
-    return CONDITIONS[DEFAULT_CONDITION]
+    return CONDITIONS[book.meta.printing.condition or DEFAULT_CONDITION]
 
 
 @cache
@@ -146,14 +149,39 @@ def identification(book: Book) -> bytes:
     ).encode()
 
 
+def new_packet(pdf: Pdf, book: Book) -> Stream:
+    """An XMP packet for a file WeasyPrint wrote without one (the cover): title, authors,
+    dates and tool, as the Info dictionary has them."""
+    info = pdf.docinfo
+    when = source_time(book).strftime("%Y-%m-%dT%H:%M:%SZ")
+    title = escape(str(info.get(Name.Title, book.meta.title)))
+    authors = "".join(f"<rdf:li>{escape(a)}</rdf:li>" for a in book.meta.authors)
+    tool = escape(str(info.get(Name.Creator, "booklet")))  # the same as the Info dictionary's
+    producer = escape(str(info.get(Name.Producer, "booklet")))
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+        ' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        f"<dc:creator><rdf:Seq>{authors}</rdf:Seq></dc:creator>"
+        f"<xmp:CreateDate>{when}</xmp:CreateDate><xmp:ModifyDate>{when}</xmp:ModifyDate>"
+        f"<xmp:CreatorTool>{tool}</xmp:CreatorTool><pdf:Producer>{producer}</pdf:Producer>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+        '<?xpacket end="r"?>'
+    )
+    stream = pdf.make_stream(packet.encode(), Type=Name.Metadata, Subtype=Name.XML)
+    pdf.Root.Metadata = stream
+    return stream
+
+
 def identify(pdf: Pdf, book: Book) -> None:
     """PDF/X-4 in the Info dictionary and the XMP packet (kept as written otherwise)."""
     info = pdf.docinfo
     info.GTS_PDFXVersion = String(PDFX_VERSION)
     info.Trapped = Name("/False")
-    metadata = pdf.Root.get(Name.Metadata)
-    if metadata is None:
-        raise ValueError("expected an XMP packet (WeasyPrint writes one for PDF/UA)")
+    metadata = pdf.Root.get(Name.Metadata) or new_packet(pdf, book)
     packet = metadata.read_bytes()
     end = packet.rindex(b"</rdf:RDF>")
     metadata.write(packet[:end] + identification(book) + packet[end:])
@@ -168,3 +196,20 @@ def make_pdfx(pdf: Pdf, book: Book, condition: Condition) -> None:
         if Name.ArtBox in page.obj:  # PDF/X: a TrimBox or an ArtBox, not both
             del page.obj[Name.ArtBox]
     identify(pdf, book)
+
+
+def save(pdf: Pdf, path: Path, version: str = "") -> None:
+    """Write compactly (object streams) and reproducibly (the /ID is derived from the content);
+    `version` forces the header's PDF version (PDF/X-4 is 1.6)."""
+    if version:
+        pdf.save(path, force_version=version, **SAVE_OPTIONS)
+    else:
+        pdf.save(path, **SAVE_OPTIONS)
+
+
+SAVE_OPTIONS: dict[str, Any] = dict(
+    deterministic_id=True,
+    object_stream_mode=ObjectStreamMode.generate,
+    compress_streams=True,
+    fix_metadata_version=False,  # keep the XMP packet (PDF/UA identification) byte for byte
+)

@@ -16,13 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pikepdf import Array, Dictionary, Name, ObjectStreamMode, Pdf, Stream, String
+from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from booklet.errors import report
 from booklet.model import Book, Output
 from booklet.render.layout import boxes
 from booklet.render.pdf import full_resolution_pdf, preflight, screen_document, screen_pdf
-from booklet.render.pdfx import PDF_VERSION, condition, make_pdfx
+from booklet.render.pdfx import PDF_VERSION, condition, make_pdfx, save
+from booklet.render.preflight import write_report
 
 MM = 72 / 25.4
 PX = 0.75  # CSS px to PDF pt
@@ -48,12 +49,14 @@ class Fill:
 
 
 def render(book: Book, out_dir: Path) -> list[Output]:
-    """`<slug>-print.pdf`: the trim size with bleed and crop marks."""
+    """`<slug>-print.pdf`: the trim size with bleed and crop marks, PDF/X-4; and the preflight
+    report on it, `preflight.txt`."""
     path = out_dir / f"{book.meta.slug}-print.pdf"
-    for problem in preflight(book, screen_document(book)):
+    coarse = preflight(book, screen_document(book))
+    for problem in coarse:
         report(problem)
     pages = write_print(full_resolution_pdf(book), edge_fills(screen_document(book)), path, book)
-    return [Output("print", path, pages, book.meta.trim)]
+    return [Output("print", path, pages, book.meta.trim), write_report(book, path, coarse, out_dir)]
 
 
 def render_imposed(book: Book, out_dir: Path) -> list[Output]:
@@ -149,23 +152,6 @@ def registration_space() -> Array:
 
 def box(x0: float, y0: float, x1: float, y1: float) -> Array:
     return Array([Decimal(f"{v:.4f}") for v in (x0, y0, x1, y1)])
-
-
-def save(pdf: Pdf, path: Path, version: str = "") -> None:
-    """Write compactly (object streams) and reproducibly (the /ID is derived from the content);
-    `version` forces the header's PDF version (PDF/X-4 is 1.6)."""
-    if version:
-        pdf.save(path, force_version=version, **SAVE_OPTIONS)
-    else:
-        pdf.save(path, **SAVE_OPTIONS)
-
-
-SAVE_OPTIONS: dict[str, Any] = dict(
-    deterministic_id=True,
-    object_stream_mode=ObjectStreamMode.generate,
-    compress_streams=True,
-    fix_metadata_version=False,  # keep the XMP packet (PDF/UA identification) byte for byte
-)
 
 
 def write_print(source: bytes, fills: list[list[Fill]], path: Path, book: Book) -> int:
