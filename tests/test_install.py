@@ -62,10 +62,14 @@ def test_wheel_holds_every_engine_file(dists: tuple[Path, Path]) -> None:
     expected = {
         name if name.startswith("booklet/") else f"booklet/{name}" for name, _ in engine_files()
     }
-    assert {"booklet/templates/book.html", "booklet/styles/book.css"} <= expected
+    assert {
+        "booklet/templates/book.html",
+        "booklet/styles/book.css",
+        "booklet/profiles/FOGRA39L-coated.icc",
+    } <= expected
     assert expected - names == set()
-    # the repository's templates and styles, every one of them, are engine files
-    for folder in ("templates", "styles"):
+    # the repository's templates, styles and profiles, every one of them, are engine files
+    for folder in ("templates", "styles", "profiles"):
         for path in (ROOT / folder).rglob("*"):
             if path.is_file():
                 assert f"booklet/{path.relative_to(ROOT).as_posix()}" in names
