@@ -87,7 +87,8 @@ def image_list(pdf: Path) -> list[dict[str, str]]:
 
 def outputs(dist: Path) -> list[Path]:
     manifest = json.loads((dist / "manifest.json").read_text())
-    return [dist / o["path"] for o in manifest["outputs"]]
+    # The preflight report is text the build writes itself (no image in it).
+    return [dist / o["path"] for o in manifest["outputs"] if o["kind"] != "preflight"]
 
 
 def test_screen_pdf_and_handouts_are_downsampled(photos: dict[str, Path]) -> None:

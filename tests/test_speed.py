@@ -31,7 +31,7 @@ from booklet.model import Book, Output
 
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
-JOBS = ["pdf, epub, print, imposed", "handouts A4", "handouts Letter"]
+JOBS = ["pdf, epub, print, imposed, cover", "handouts A4", "handouts Letter"]
 SITE_MADE, SITE_KEPT = "rendering site", "site: inputs unchanged, outputs kept"  # made last
 
 
@@ -87,7 +87,7 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
     assert steps[1:] == [
         "handouts A4: inputs unchanged, outputs kept",
         "handouts Letter: inputs unchanged, outputs kept",
-        "rendering pdf, epub, print, imposed",
+        "rendering pdf, epub, print, imposed, cover",
         SITE_MADE,
     ]
     kept = {path for path in first if path.startswith("handouts")}
@@ -109,7 +109,7 @@ def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path)
     (out / "handouts" / "first-A4.pdf").unlink()
     steps, _ = built(sample, out)
     assert steps[1:] == [
-        "pdf, epub, print, imposed: inputs unchanged, outputs kept",
+        "pdf, epub, print, imposed, cover: inputs unchanged, outputs kept",
         "rendering handouts A4; handouts Letter",
         SITE_MADE,
     ]

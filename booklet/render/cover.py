@@ -114,6 +114,8 @@ def render(book: Book, out_dir: Path) -> list[Output]:
         cover=cover,
         geometry=geometry,
         barcode=bars,
+        # "ISBN" in Latin letters over the barcode in every language (ISO 2108), so not a label
+        isbn_line=f"ISBN {book.meta.isbn}",
         back_text=book.meta.back_cover or book.meta.description,
     )
     source = document.write_pdf(pdf_identifier=book.meta.identifier.encode())
