@@ -29,6 +29,23 @@ class StarterError(ValueError):
     """The folder cannot take a starter manuscript (it holds files, or is not a folder)."""
 
 
+# book.yaml's keys for a print shop, explained (the English starter's; starter_yaml.py has theirs).
+PRINT_SHOP = """\
+# For a print shop (README, "Printing at a print shop or print-on-demand service"): the text
+# on the back cover (default: the description), the book's ISBN (a barcode on the back cover),
+# and how it is printed: condition coated or uncoated paper; binding auto, saddle-stitch or
+# perfect; paper offset-80, offset-90, silk-115, bookwove-80, kdp-white or kdp-cream (its
+# thickness makes the spine), or spine_per_page_mm.
+# back_cover: "A few sentences for the back of the book."
+# isbn: "978-3-16-148410-0"
+# print:
+#   condition: coated
+#   binding: auto
+#   paper: offset-80
+
+"""
+
+
 def book_yaml(title: str, language: str, today: dt.date, chapters: list[str]) -> str:
     """The starter's book.yaml, its comments in the book's language when there is a starter in
     it (`starter_yaml.py`), else in English."""
@@ -97,19 +114,7 @@ handout_papers: [A4, Letter]
 # cover_alt: "What the photo shows"
 # cover_credit: "Cover photo: Name, licence"
 
-# For a print shop (README, "Printing at a print shop or print-on-demand service"): the text
-# on the back cover (default: the description), the book's ISBN (a barcode on the back cover),
-# and how it is printed: condition coated or uncoated paper; binding auto, saddle-stitch or
-# perfect; paper offset-80, offset-90, silk-115, bookwove-80, kdp-white or kdp-cream (its
-# thickness makes the spine), or spine_per_page_mm.
-# back_cover: "A few sentences for the back of the book."
-# isbn: "978-3-16-148410-0"
-# print:
-#   condition: coated
-#   binding: auto
-#   paper: offset-80
-
-# The words the engine adds come in the book's language ("Inhoud", "Table des matières").
+{PRINT_SHOP}# The words the engine adds come in the book's language ("Inhoud", "Table des matières").
 # Give this book its own word for any of them; the README's "Languages" lists the keys.
 # labels:
 #   questions: "Talk about it"

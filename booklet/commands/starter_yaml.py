@@ -62,6 +62,18 @@ handout_papers: [A4, Letter]
 # cover_alt: "Ce que montre la photo"
 # cover_credit: "Photo de couverture : Nom, licence"
 
+# Pour un imprimeur (README, « Printing at a print shop or print-on-demand service ») : le texte
+# de la quatrième de couverture (par défaut : la description), l'ISBN du livre (un code-barres au
+# dos) et la façon de l'imprimer : condition coated ou uncoated (papier couché ou non) ; binding
+# auto, saddle-stitch (agrafé) ou perfect (dos collé) ; paper offset-80, offset-90, silk-115,
+# bookwove-80, kdp-white ou kdp-cream (son épaisseur fait le dos), ou spine_per_page_mm.
+# back_cover: "Quelques phrases pour le dos du livre."
+# isbn: "978-3-16-148410-0"
+# print:
+#   condition: coated
+#   binding: auto
+#   paper: offset-80
+
 # Les mots que le moteur ajoute sont dans la langue du livre (« Table des matières »). Donnez à
 # ce livre son propre mot pour l'un d'eux ; la section « Languages » du README liste les clés.
 # labels:
@@ -129,6 +141,18 @@ handout_papers: [A4, Letter]
 # cover_alt: "Wat de foto toont"
 # cover_credit: "Omslagfoto: Naam, licentie"
 
+# Voor een drukkerij (README, "Printing at a print shop or print-on-demand service"): de tekst op
+# de achterkant (standaard: de description), het ISBN van het boek (een streepjescode op de
+# achterkant) en hoe het gedrukt wordt: condition coated of uncoated (gestreken of ongestreken
+# papier); binding auto, saddle-stitch (geniet) of perfect (gelijmd); paper offset-80, offset-90,
+# silk-115, bookwove-80, kdp-white of kdp-cream (de dikte maakt de rug), of spine_per_page_mm.
+# back_cover: "Een paar zinnen voor de achterkant."
+# isbn: "978-3-16-148410-0"
+# print:
+#   condition: coated
+#   binding: auto
+#   paper: offset-80
+
 # De woorden die de machine toevoegt staan in de taal van het boek ("Inhoud"). Geef dit boek
 # zijn eigen woord voor een ervan; de sectie "Languages" van de README noemt de sleutels.
 # labels:
@@ -194,6 +218,19 @@ handout_papers: [A4, Letter]
 # cover_image: images/umschlag.jpg
 # cover_alt: "Was das Foto zeigt"
 # cover_credit: "Umschlagfoto: Name, Lizenz"
+
+# Für eine Druckerei (README, "Printing at a print shop or print-on-demand service"): der Text
+# der Rückseite (Vorgabe: die description), die ISBN des Buches (ein Strichcode auf der
+# Rückseite) und wie es gedruckt wird: condition coated oder uncoated (gestrichenes oder
+# ungestrichenes Papier); binding auto, saddle-stitch (geheftet) oder perfect (klebegebunden);
+# paper offset-80, offset-90, silk-115, bookwove-80, kdp-white oder kdp-cream (seine Stärke
+# ergibt den Rücken), oder spine_per_page_mm.
+# back_cover: "Ein paar Sätze für die Rückseite."
+# isbn: "978-3-16-148410-0"
+# print:
+#   condition: coated
+#   binding: auto
+#   paper: offset-80
 
 # Die Wörter, die die Maschine ergänzt, stehen in der Sprache des Buches ("Inhalt"). Geben Sie
 # diesem Buch ein eigenes Wort für eines davon; der Abschnitt "Languages" der README nennt die
