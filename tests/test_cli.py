@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, run_cli, write_manuscript
 from pypdf import PdfReader
 
 from booklet.cli import main
@@ -164,3 +164,24 @@ def test_same_input_same_bytes(sample_build: tuple[Path, object], tmp_path: Path
     one = json.loads((first / "manifest.json").read_text())
     two = json.loads((tmp_path / "again" / "manifest.json").read_text())
     assert one == two
+
+
+def test_long_titles_and_chapter_names_give_short_file_names(tmp_path: Path) -> None:
+    """#27: a 263-character title, a long Cyrillic one and a chapter named with 124 Cyrillic
+    letters made file names over the 255 bytes a file system allows (an OSError, no file:line)."""
+    cyrillic = "д" * 124  # 248 bytes: the chapter file itself is allowed
+    for title in ("A" * 263, "Очень длинное название " * 12):
+        manuscript = write_manuscript(
+            tmp_path / "m",
+            book_yaml=f'title: "{title}"\nlanguage: en\ndate: 2026-01-01\nhandout_papers: [Letter]\n',
+            chapters={f"01-{cyrillic}.md": "---\ntitle: Глава\nhandout: true\n---\n\nТекст.\n"},
+        )
+        out = tmp_path / "dist"
+        result = CliRunner().invoke(
+            main, ["--manuscript", str(manuscript), "--out", str(out), "--only", "handouts"]
+        )
+        assert result.exit_code == 0, result.output
+        names = [p.name for p in out.rglob("*")]
+        assert names and all(len(name.encode()) <= 200 for name in names), names
+        shutil.rmtree(manuscript)
+        shutil.rmtree(out)

@@ -143,9 +143,21 @@ def check_book_size(
     return sum(path.stat().st_size for path in files)
 
 
+# Bytes of a chapter slug: its files ('<slug>-Letter.pdf', '<slug>.xhtml') stay far below the
+# 255 bytes a file name may have, whatever the script (a Cyrillic letter is 2 bytes).
+MAX_SLUG_BYTES = 120
+
+
 def chapter_slug(path: Path) -> str:
-    """'03-the-war.md' -> 'the-war': the name without its number, as ids and page names use it."""
-    return slugify(re.sub(r"^\d+[-_ ]*", "", path.stem) or path.stem)
+    """'03-the-war.md' -> 'the-war': the name without its number, as ids and page names use it;
+    a long name is cut at a word's end (at a letter's when one word is too long)."""
+    slug = slugify(re.sub(r"^\d+[-_ ]*", "", path.stem) or path.stem)
+    if len(slug.encode()) <= MAX_SLUG_BYTES:
+        return slug
+    head = slug.encode()[:MAX_SLUG_BYTES].decode(errors="ignore")  # whole letters only
+    if slug[len(head)] == "-" or "-" not in head:
+        return head.rstrip("-")
+    return head.rsplit("-", 1)[0]
 
 
 def chapter_slugs(files: list[Path], collector: Collector) -> dict[str, str]:
