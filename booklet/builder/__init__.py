@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from booklet.builder import jobs
 from booklet.builder.deadline import checkpoint, deferred
@@ -41,6 +42,9 @@ from booklet.errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
 from booklet.load import load
 from booklet.model import Book, Output
 from booklet.reproducible import fixed_timestamps
+
+if TYPE_CHECKING:
+    from booklet.render.web.languages import Edition
 
 
 @dataclass
@@ -167,6 +171,7 @@ def make_outputs(
         refused = [message for result in results for message in result.refused]
         if refused:  # refusals that a library swallowed still fail the build
             raise BuildError(dict.fromkeys(refused))
+        on_site = site_editions(books)
         for book in books if site else []:
             outputs = [
                 o
@@ -174,7 +179,9 @@ def make_outputs(
                 if job.book.meta.language == book.meta.language
                 for o in made.outputs
             ]
-            key, result = site_job(book, outputs, images, previous, out_dir, staging, progress)
+            key, result = site_job(
+                book, outputs, on_site, images, previous, out_dir, staging, progress
+            )
             edition = f" ({book.meta.edition})" if book.meta.edition else ""
             planned.append(Job(SITE + edition, (SITE,), book))
             keys.append(key)
@@ -218,9 +225,17 @@ def write_manifest(
     return outputs, warnings
 
 
+def site_editions(books: list[Book]) -> tuple[Edition, ...]:
+    """The editions one site holds, for their language switch (none for a single edition)."""
+    from booklet.render.web.languages import edition
+
+    return tuple(edition(book) for book in books) if len(books) > 1 else ()
+
+
 def site_job(
     book: Book,
     outputs: list[Output],
+    editions: tuple[Edition, ...],
     images: bytes,
     previous: dict[str, object],
     out_dir: Path,
@@ -235,13 +250,16 @@ def site_job(
         made.update(f"{output.kind} {output.pages} {output.paper} ".encode())
         made.update(f"{output.path.relative_to(staging).as_posix()} ".encode())
         made.update(f"{sha256_of(output.path)}\n".encode())
+    for other in editions:  # the switch links to each edition's pages
+        pages = " ".join(sorted(other.pages))
+        made.update(f"{other.language} {other.folder} {other.url} {other.share} {pages}\n".encode())
     key = job_key(Job(SITE, (SITE,), book), {SITE: site.render}, images, made.digest())
     reused = reuse(key, previous, out_dir, staging)
     if reused is not None:
         progress(f"{SITE}: inputs unchanged, outputs kept")
         return key, reused
     progress(f"rendering {SITE}")
-    output, files = site.render(book, staging, outputs)
+    output, files = site.render(book, staging, outputs, editions)
     checkpoint()
     listed = [
         (path.relative_to(staging).as_posix(), sha256_of(path) or "")

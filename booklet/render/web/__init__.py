@@ -23,6 +23,7 @@ from booklet.assets.images import read_original, web_files
 from booklet.errors import BuildError, Diagnostic, ManuscriptError
 from booklet.model import Book, Chapter
 from booklet.render import templates
+from booklet.render.web.languages import Edition, default, share_text, switches
 from booklet.resources import STYLES
 
 ASSETS = "assets"
@@ -80,6 +81,7 @@ class Site:
     cover: str | None = None  # the cover image inside the site, if there is one
     cover_size: tuple[int, int] = (0, 0)  # its width and height in pixels
     feed: bool = False  # whether opds.xml is there
+    editions: tuple[Edition, ...] = ()  # every edition on the site, when there are several
 
 
 def page_name(chapter: Chapter) -> str:
@@ -208,11 +210,20 @@ def pages(book: Book, site: Site = Site()) -> list[Page]:
         "cover_url": absolute(book, site.cover) if site.cover else "",
         "date_text": i18n.long_date(book.meta.date, book.meta.language),
         "language_name": i18n.language_name(book.meta.language),
+        "share": share_text(book),
     }
 
     def render(template: str, name: str, **extra: Any) -> Page:
+        switch = switches(book, site.editions, name)
         text = templates.render(
-            f"web/{template}", book, **common, name=name, canonical=absolute(book, name), **extra
+            f"web/{template}",
+            book,
+            **common,
+            name=name,
+            canonical=absolute(book, name),
+            switch=switch,
+            x_default=default(site.editions, switch),
+            **extra,
         )
         return Page(name, text)
 
@@ -279,6 +290,8 @@ def write_edition(book: Book, folder: Path, site: Site = Site()) -> list[Path]:
             f"image '{path}' has the name of a file of the web edition; rename it" for path in clash
         )
     stylesheet = (STYLES / "web.css").read_text(encoding="utf-8")
+    if len(site.editions) > 1:  # the language switch's looks, only on a site that has one
+        stylesheet += (STYLES / "web-languages.css").read_text(encoding="utf-8")
     fonts = web_fonts([page.text for page in rendered] + [stylesheet])
     written = [write(folder / page.name, page.text.encode()) for page in rendered]
     written.append(write(folder / STYLESHEET, (font_css(fonts) + stylesheet).encode()))

@@ -24,6 +24,7 @@ from booklet.render.web import (
     write,
     write_edition,
 )
+from booklet.render.web.languages import Edition
 from booklet.reproducible import source_time
 
 FOLDER = "site"
@@ -102,8 +103,11 @@ def feed(book: Book, site: Site) -> str:
     )
 
 
-def render(book: Book, staging: Path, outputs: list[Output]) -> tuple[Output, list[Path]]:
-    """Write `site/` into the staging folder from the finished `outputs` (paths inside it).
+def render(
+    book: Book, staging: Path, outputs: list[Output], editions: tuple[Edition, ...] = ()
+) -> tuple[Output, list[Path]]:
+    """Write `site/` into the staging folder from the finished `outputs` (paths inside it);
+    `editions`: every edition on the site, when there are several (the language switch).
 
     Returns the manifest's `site` entry (its index page) and every file of the folder.
     """
@@ -117,7 +121,7 @@ def render(book: Book, staging: Path, outputs: list[Output]) -> tuple[Output, li
         data, size = made
         files.append(write(folder / COVER, data))
         cover = COVER
-    site = Site(tuple(offered), cover, size, feed=bool(offered))
+    site = Site(tuple(offered), cover, size, feed=bool(offered), editions=editions)
     pages = write_edition(book, folder, site)
     if site.feed:
         files.append(write(folder / FEED, feed(book, site).encode()))
