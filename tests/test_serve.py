@@ -67,11 +67,8 @@ def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
     return response.status, body
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    pytest.importorskip("booklet.render.web")  # the web edition (issue #11) it serves
-    manuscript = tmp_path_factory.mktemp("serve") / "my-booklet"
-    create(manuscript, "Live Preview", "en")
+def serve(manuscript: Path) -> Iterator[Server]:
+    """`booklet serve` on `manuscript` (port 0) until the generator is closed."""
     command = [sys.executable, str(ROOT / "build.py"), "serve", "--manuscript", str(manuscript)]
     process = subprocess.Popen(
         [*command, "--port", "0"],
@@ -102,6 +99,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    pytest.importorskip("booklet.render.web")  # the web edition (issue #11) it serves
+    manuscript = tmp_path_factory.mktemp("serve") / "my-booklet"
+    create(manuscript, "Live Preview", "en")
+    yield from serve(manuscript)
 
 
 def read_log(server: Server) -> str:

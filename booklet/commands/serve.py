@@ -18,11 +18,19 @@ from booklet.resources import STYLES, TEMPLATES
 
 
 def web_renderer() -> Renderer:
-    """The web edition's renderer, without the download page's files (none are built here)."""
-    from booklet.render.web import write_edition
+    """Every edition's web pages in one folder, as the site holds them (the source's at the
+    root, each translation in its language's folder, with the language switch), without the
+    download page's files (none are built here)."""
+    from booklet.builder import site_editions
+    from booklet.model import Book
+    from booklet.render.web import Site, write_edition
 
-    renderer: Renderer = write_edition
-    return renderer
+    def render(books: list[Book], folder: Path) -> None:
+        site = Site(editions=site_editions(books))
+        for book in books:
+            write_edition(book, folder / book.meta.edition, site)
+
+    return render
 
 
 def run(

@@ -99,11 +99,20 @@ def allow_live(page: bytes) -> bytes:
     return CSP_META.sub(widen, page, count=1)
 
 
-def live_tags(build: int) -> bytes:
+def live_tags(build: int, words: dict[str, str] | None = None) -> bytes:
+    """The live style and script for a page; `words` in the page's edition's language."""
+    said = html.escape(json.dumps(words or {}, ensure_ascii=False))
     return (
         f'<link rel="stylesheet" href="{LIVE}live.css">'
-        f'<script src="{LIVE}live.js" data-build="{build}" defer></script>'
+        f'<script src="{LIVE}live.js" data-build="{build}" data-words="{said}" defer></script>'
     ).encode()
+
+
+def page_words(words: dict[str, dict[str, str]], url_path: str) -> dict[str, str] | None:
+    """The live words of the edition a page belongs to: its first folder if that is an
+    edition's (`/fr/…`), else the source's (at the root)."""
+    first = unquote(url_path.split("?", 1)[0]).lstrip("/").split("/", 1)[0]
+    return words.get(first) or words.get("")
 
 
 def error_page(state: State) -> bytes:
@@ -178,7 +187,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         media_type = MEDIA_TYPES.get(file.suffix.lower(), "application/octet-stream")
         if file.suffix.lower() == ".html":
-            tags = live_tags(state.build)
+            tags = live_tags(state.build, page_words(self.preview.words, self.path))
             data = allow_live(data)
             data = (
                 data.replace(b"</body>", tags + b"</body>", 1)

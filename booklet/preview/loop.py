@@ -1,6 +1,8 @@
-"""A manuscript folder in, its web edition rebuilt after every change out: the warm build loop.
+"""A manuscript folder in, its web editions rebuilt after every change out: the warm build loop.
 
-One process: the web edition is rebuilt in it after each change, into a private temporary folder
+One process: every edition's web pages (the source's at the root, each translation in its
+language's folder, with the language switch, as the site has them) are rebuilt in it after each
+change to the manuscript or a catalogue, into a private temporary folder
 (never `dist/`), and published only when complete; open pages learn of it through `State`
 (`http.py` streams it as server-sent events). A manuscript error keeps the last good pages and
 lists each `path:line: error: …` (on the page and in the terminal). The screen PDF is made in the
@@ -25,13 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from booklet import i18n
+from booklet.builder import editions
 from booklet.confine import Refused
 from booklet.errors import BuildError, ManuscriptError
-from booklet.load import load
-from booklet.model import Book
+from booklet.model import Book, Meta
 from booklet.preview.pdf import PdfWorker
 
-Renderer = Callable[[Book, Path], object]
+Renderer = Callable[[list[Book], Path], object]  # every edition → one site folder
 
 # What an author edits; everything else (editors' swap, backup and probe files) is ignored.
 SOURCE_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".svg"}
@@ -67,6 +70,7 @@ class State:
     build: int = 0  # the last good build; 0: none yet
     site: Path | None = None
     errors: list[str] = field(default_factory=list)  # `path:line: error: …` lines
+    warnings: list[str] = field(default_factory=list)  # the last good build's warnings
     pdf: str = "none"  # none, building, ready, failed
     pdf_message: str = ""
     pdf_path: Path | None = None
@@ -76,9 +80,35 @@ class State:
         return {
             "build": self.build,
             "errors": self.errors,
+            "warnings": self.warnings,
             "pdf": self.pdf,
             "pdf_message": self.pdf_message,
         }
+
+
+def live_words(meta: Meta) -> dict[str, str]:
+    """The live bar's and panel's words in an edition's language (`{count}` filled in by the
+    page's script); labels, so a book's `labels:` can change them like any other."""
+
+    # Literal texts, so that `make messages` finds each key with its English words.
+    return {
+        "pdf": i18n.label_text(meta, "preview-pdf", "PDF"),
+        "pdf-building": i18n.label_text(meta, "preview-pdf-building", "PDF: building…"),
+        "pdf-ready": i18n.label_text(meta, "preview-pdf-ready", "PDF: ready"),
+        "pdf-failed": i18n.label_text(meta, "preview-pdf-failed", "PDF: failed"),
+        "errors-one": i18n.label_text(
+            meta,
+            "preview-errors-one",
+            "The manuscript has an error; this page shows the last good build.",
+        ),
+        "errors": i18n.label_text(
+            meta,
+            "preview-errors",
+            "The manuscript has {count} errors; this page shows the last good build.",
+        ),
+        "warnings-one": i18n.label_text(meta, "preview-warnings-one", "1 warning"),
+        "warnings": i18n.label_text(meta, "preview-warnings", "{count} warnings"),
+    }
 
 
 WORK_PREFIX = "booklet-serve-"
@@ -100,6 +130,15 @@ def remove_leftovers(temporary: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         except (OSError, OverflowError):  # alive under another user, or no such number
             continue
+
+
+def problems(error: Exception) -> list[str]:
+    """The lines a failed build shows: each manuscript diagnostic, or the build's errors."""
+    if isinstance(error, ManuscriptError):
+        return [str(d) for d in error.diagnostics]
+    if isinstance(error, BuildError):
+        return [f"error: {message}" for message in error.messages]
+    return [f"error: {error}"]
 
 
 class Preview:
@@ -125,7 +164,7 @@ class Preview:
         self.pending = threading.Event()
         self.attempts = 0
         self.last_digest = ""
-        self.book: Book | None = None
+        self.words: dict[str, dict[str, str]] = {}  # each edition's folder → its live words
         self.pdf_worker = PdfWorker() if pdf else None  # forked before any thread starts
         self.threads: list[threading.Thread] = []
 
@@ -153,32 +192,29 @@ class Preview:
         started = time.perf_counter()
         folder = self.work / f"site-{self.attempts}"
         try:
-            book = load(self.manuscript)
-            self.renderer(book, folder)
+            books = editions(self.manuscript, False, None)
+            self.renderer(books, folder)
         except (ManuscriptError, BuildError, Refused) as error:
             shutil.rmtree(folder, ignore_errors=True)
-            if isinstance(error, ManuscriptError):
-                lines = [str(d) for d in error.diagnostics]
-            elif isinstance(error, BuildError):
-                lines = [f"error: {message}" for message in error.messages]
-            else:
-                lines = [f"error: {error}"]
-            return self.failed(lines)
+            return self.failed(problems(error))
         except Exception as exc:  # a template's mistake: shown like the manuscript's, server up
             shutil.rmtree(folder, ignore_errors=True)
             self.say("".join(traceback.format_exception(exc)).rstrip())
             return self.failed([f"error: rendering the web edition failed: {exc}"])
         previous = self.state.site
-        for warning in book.warnings:
-            self.say(str(warning))
-        self.book = book
+        warnings = [str(warning) for book in books for warning in book.warnings]
+        for warning in warnings:
+            self.say(warning)
+        self.words = {book.meta.edition: live_words(book.meta) for book in books}
         building = {"pdf": "building", "pdf_message": ""} if self.pdf_worker else {}
-        self.publish(build=self.state.build + 1, site=folder, errors=[], **building)
+        self.publish(
+            build=self.state.build + 1, site=folder, errors=[], warnings=warnings, **building
+        )
         self.say(f"built in {time.perf_counter() - started:.2f} s")
         if previous:
             # Requests already reading it finish; open files survive the removal on POSIX.
             shutil.rmtree(previous, ignore_errors=True)
-        self.start_pdf(book)
+        self.start_pdf(books[0])  # the source's edition: the one the author writes
         return True
 
     def failed(self, lines: list[str]) -> bool:
