@@ -155,6 +155,7 @@ def bound(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Preflight for the print shop: A Bound Book" in result.stdout
+    (root / "stderr.txt").write_text(result.stderr)
     return out
 
 
@@ -214,4 +215,23 @@ def test_preflight_report_lists_what_the_printer_checks(bound: Path) -> None:
     assert "perfect binding" in report and "title on the spine" in report
     assert "fonts      " in report and "all embedded" in report
     assert "isbn       978-3-16-148410-0" in report
-    assert "problems   none" in report
+
+
+def test_pages_not_folding_evenly_are_padded_and_warned(bound: Path) -> None:
+    """39 pages, glued in pairs: one blank page ends the print PDF, and the preflight says so as
+    a problem (a warning, an error under --strict) with what to do about it."""
+    report = (bound / "preflight.txt").read_text()
+    assert (
+        "pages      39 (perfect binding): not a multiple of 2; 1 blank page added at the end "
+        "(40 pages)"
+    ) in report
+    assert report.endswith(
+        "problems   39 pages are not a multiple of 2: the print PDF ends with 1 blank page "
+        "(40 pages); lengthen or shorten the book, or set 'end_pages: lined' under print: for "
+        "ruled pages for notes\n"
+    )
+    warned = (bound.parent / "stderr.txt").read_text()
+    assert "book.yaml:1: warning: preflight: 39 pages are not a multiple of 2" in warned
+    document = pdfium.PdfDocument(bound / "a-bound-book-print.pdf")
+    assert len(document) == 40
+    assert document[39].get_textpage().get_text_range().strip() == ""

@@ -12,7 +12,8 @@ from booklet.model import PAPERS, Printing
 
 CONDITIONS = ("coated", "uncoated")  # render/pdfx.py: FOGRA39, FOGRA29
 BINDINGS = ("auto", "saddle-stitch", "perfect")
-PRINT_KEYS = ("condition", "binding", "paper", "spine_per_page_mm")
+END_PAGES = ("blank", "lined")  # what fills the pages the binding needs at the end
+PRINT_KEYS = ("condition", "binding", "paper", "spine_per_page_mm", "end_pages")
 
 
 def isbn_digits(text: str) -> tuple[str, str]:
@@ -76,7 +77,12 @@ def load_print(value: Any, path: Path, line: int, text: str, collector: Collecto
         return Printing()
     lines = key_lines(text, line)
     values: dict[str, Any] = {}
-    choices = {"condition": CONDITIONS, "binding": BINDINGS, "paper": tuple(PAPERS)}
+    choices = {
+        "condition": CONDITIONS,
+        "binding": BINDINGS,
+        "paper": tuple(PAPERS),
+        "end_pages": END_PAGES,
+    }
     for key, entry in value.items():
         at = lines.get(str(key), line)
         if key not in PRINT_KEYS:

@@ -60,14 +60,22 @@ def cover_lines(book: Book, cover: CoverPlan) -> list[str]:
     ]
 
 
-def page_lines(cover: CoverPlan) -> list[str]:
+def added_pages(book: Book, cover: CoverPlan) -> str:
+    """'1 blank page added at the end', or '2 ruled pages for notes …'."""
+    lined = book.meta.printing.end_pages == "lined"
+    kind = "ruled page" if lined else "blank page"
+    plural = "s" if cover.blanks > 1 else ""
+    notes = " for notes" if lined else ""
+    return f"{cover.blanks} {kind}{plural}{notes} added at the end ({cover.sheets_pages} pages)"
+
+
+def page_lines(book: Book, cover: CoverPlan) -> list[str]:
     binding = "saddle stitch" if cover.binding == "saddle-stitch" else "perfect binding"
     if cover.blanks:
         step = 4 if cover.binding == "saddle-stitch" else 2
-        added = f"{cover.blanks} blank page{'s' if cover.blanks > 1 else ''} added at the end"
         return [
-            f"pages      {cover.pages} ({binding}): not a multiple of {step}; {added} "
-            f"({cover.sheets_pages} pages)"
+            f"pages      {cover.pages} ({binding}): not a multiple of {step}; "
+            + added_pages(book, cover)
         ]
     return [f"pages      {cover.pages} ({binding})"]
 
@@ -76,6 +84,14 @@ def problems(book: Book, cover: CoverPlan, missing: list[str]) -> list[str]:
     found = []
     if missing:
         found.append(f"fonts not embedded: {', '.join(missing)}")
+    if cover.blanks and book.meta.printing.end_pages == "blank":
+        step = 4 if cover.binding == "saddle-stitch" else 2
+        plural = "s" if cover.blanks > 1 else ""
+        found.append(
+            f"{cover.pages} pages are not a multiple of {step}: the print PDF ends with "
+            f"{cover.blanks} blank page{plural} ({cover.sheets_pages} pages); lengthen or "
+            "shorten the book, or set 'end_pages: lined' under print: for ruled pages for notes"
+        )
     if book.meta.printing.binding == "saddle-stitch" and cover.pages > SADDLE_MAX_PAGES:
         found.append(
             f"saddle stitch of {cover.pages} pages: print shops staple up to about "
@@ -89,10 +105,13 @@ def problems(book: Book, cover: CoverPlan, missing: list[str]) -> list[str]:
     return found
 
 
-def write_report(book: Book, printed: Path, coarse: list[Diagnostic], out_dir: Path) -> Output:
-    """`preflight.txt` from the written print PDF; its problems reported as warnings."""
+def write_report(
+    book: Book, printed: Path, coarse: list[Diagnostic], added: int, out_dir: Path
+) -> Output:
+    """`preflight.txt` from the written print PDF (its last `added` pages: what the binding
+    needed beside the book's); its problems reported as warnings."""
     with Pdf.open(printed) as pdf:
-        pages = len(pdf.pages)
+        pages = len(pdf.pages) - added
         count, missing = font_facts(pdf)
         (intent,) = pdf.Root.OutputIntents
         version = str(pdf.docinfo.get(Name.GTS_PDFXVersion, "none"))
@@ -106,7 +125,7 @@ def write_report(book: Book, printed: Path, coarse: list[Diagnostic], out_dir: P
         f"Preflight for the print shop: {book.meta.title}{edition}",
         f"interior   {printed.name}: {version}, trim {book.meta.trim} ({mm(width)} × "
         f"{mm(height)} mm), bleed {mm(BLEED_MM)} mm, crop marks 4 to 10 mm outside the trim",
-        *page_lines(cover),
+        *page_lines(book, cover),
         *cover_lines(book, cover),
         f"colour     RGB as sRGB; output intent {intent.OutputConditionIdentifier} "
         f"({chosen.description}), its profile embedded",

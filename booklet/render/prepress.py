@@ -20,6 +20,7 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from booklet.errors import report
 from booklet.model import Book, Output
+from booklet.render.cover import plan
 from booklet.render.layout import boxes
 from booklet.render.pdf import full_resolution_pdf, preflight, screen_document, screen_pdf
 from booklet.render.pdfx import PDF_VERSION, condition, make_pdfx, save
@@ -55,8 +56,11 @@ def render(book: Book, out_dir: Path) -> list[Output]:
     coarse = preflight(book, screen_document(book))
     for problem in coarse:
         report(problem)
-    pages = write_print(full_resolution_pdf(book), edge_fills(screen_document(book)), path, book)
-    return [Output("print", path, pages, book.meta.trim), write_report(book, path, coarse, out_dir)]
+    pages, added = write_print(
+        full_resolution_pdf(book), edge_fills(screen_document(book)), path, book
+    )
+    report_output = write_report(book, path, coarse, added, out_dir)
+    return [Output("print", path, pages + added, book.meta.trim), report_output]
 
 
 def render_imposed(book: Book, out_dir: Path) -> list[Output]:
@@ -154,9 +158,10 @@ def box(x0: float, y0: float, x1: float, y1: float) -> Array:
     return Array([Decimal(f"{v:.4f}") for v in (x0, y0, x1, y1)])
 
 
-def write_print(source: bytes, fills: list[list[Fill]], path: Path, book: Book) -> int:
-    """Copy the screen PDF whole (tags, outline); widen each page, add bleed and marks; make it
-    PDF/X-4 (`pdfx`).
+def write_print(source: bytes, fills: list[list[Fill]], path: Path, book: Book) -> tuple[int, int]:
+    """Copy the screen PDF whole (tags, outline); widen each page, add bleed and marks; pad it to
+    what the binding folds (`end_pages`); make it PDF/X-4 (`pdfx`). The book's pages and the
+    pages added.
 
     The pages' own content streams are kept as they are: new streams are added before and after
     them, so nothing is decoded or re-encoded (pikepdf: a tenth of the time of a pypdf copy).
@@ -187,9 +192,40 @@ def write_print(source: bytes, fills: list[list[Fill]], path: Path, book: Book) 
             page.obj.BleedBox = box(-BLEED, -BLEED, width + BLEED, height + BLEED)
             page.obj.MediaBox = box(-SLUG, -SLUG, width + SLUG, height + SLUG)
             page.obj.CropBox = page.obj.MediaBox
+        pages = len(pdf.pages)
+        added = plan(book, pages).blanks
+        for _ in range(added):
+            end_page(pdf, width, height, registration, book.meta.printing.end_pages == "lined")
         make_pdfx(pdf, book, condition(book))
         save(pdf, path, PDF_VERSION)
-        return len(pdf.pages)
+        return pages, added
+
+
+def rules_stream(width: float, height: float) -> str:
+    """Ruled lines for notes inside the page's margins, as an artifact (no text to tag)."""
+    margin, gap = 18 * MM, 8 * MM
+    count = int((height - 2 * margin) // gap)
+    lines = "\n".join(
+        f"{margin:.3f} {height - margin - i * gap:.3f} m {width - margin:.3f} "
+        f"{height - margin - i * gap:.3f} l S"
+        for i in range(count + 1)
+    )
+    return f"/Artifact BMC q 0.72 0.72 0.72 rg 0.72 0.72 0.72 RG 0.4 w\n{lines}\nQ EMC\n"
+
+
+def end_page(pdf: Pdf, width: float, height: float, registration: Any, lined: bool) -> None:
+    """A page added at the end so the sheets fold (saddle stitch: a multiple of 4): blank, or
+    ruled for notes; the same boxes and crop marks as the book's pages."""
+    content = (rules_stream(width, height) if lined else "") + marks_stream(width, height)
+    page = pdf.add_blank_page(page_size=(width, height))
+    spaces = Dictionary()
+    spaces[REGISTRATION] = registration
+    page.obj.Resources = Dictionary(ColorSpace=spaces)
+    page.contents_add(pdf.make_stream(content.encode()))
+    page.obj.TrimBox = box(0, 0, width, height)
+    page.obj.BleedBox = box(-BLEED, -BLEED, width + BLEED, height + BLEED)
+    page.obj.MediaBox = box(-SLUG, -SLUG, width + SLUG, height + SLUG)
+    page.obj.CropBox = page.obj.MediaBox
 
 
 # Imposed booklet ---------------------------------------------------------------------------------
