@@ -28,7 +28,8 @@ class Printing:
     binding: str = "auto"  # auto (saddle stitch up to 64 pages), saddle-stitch or perfect
     paper: str = "offset-80"  # a named paper: its thickness makes the spine
     spine_per_page_mm: float = 0.0  # the paper's thickness a page; 0: the named paper's
-    end_pages: str = "blank"  # the pages the binding adds at the end: blank (warned) or lined
+    end_pages: str = "blank"  # the pages the binding adds at the end: blank or lined
+    asked: bool = False  # book.yaml has a `print:` section: the book is going to a print shop
 
 
 @dataclass(frozen=True)

@@ -109,4 +109,4 @@ def load_print(value: Any, path: Path, line: int, text: str, collector: Collecto
             )
         else:
             values[key] = float(entry)
-    return Printing(**values)
+    return Printing(**values, asked=True)

@@ -84,7 +84,10 @@ def problems(book: Book, cover: CoverPlan, missing: list[str]) -> list[str]:
     found = []
     if missing:
         found.append(f"fonts not embedded: {', '.join(missing)}")
-    if cover.blanks and book.meta.printing.end_pages == "blank":
+    printing = book.meta.printing
+    if cover.blanks and printing.asked and printing.end_pages == "blank":
+        # Only for a book headed to a print shop (a `print:` section): a printer asks about
+        # blank pages; a teacher printing the imposed booklet at school expects them.
         step = 4 if cover.binding == "saddle-stitch" else 2
         plural = "s" if cover.blanks > 1 else ""
         found.append(
