@@ -219,3 +219,47 @@ def test_only_the_chosen_editions_are_built(tmp_path: Path) -> None:
         "error: no translation 'de' (translations/de/ holds no catalogue); make one with: booklet translate de"
         in missing.stderr
     )
+
+
+def edition_outputs(built: Path, language: str) -> list[dict[str, object]]:
+    manifest = json.loads((built / "manifest.json").read_text())
+    return [entry for entry in manifest["outputs"] if entry["language"] == language]
+
+
+def test_a_translated_edition_passes_pdfua_and_ace(built: Path, tmp_path: Path) -> None:
+    """The validators the source's edition passes, on the French edition: every tagged PDF
+    (screen, print, handouts) through pdfua, its EPUB through DAISY Ace."""
+    from pdfua import validate
+    from test_epub import ace_violations
+
+    outputs = edition_outputs(built, "fr")
+    pdfs = [e for e in outputs if e["kind"] in ("pdf", "print", "handout", "handouts")]
+    assert {e["kind"] for e in pdfs} == {"pdf", "print", "handout", "handouts"}
+    for entry in pdfs:
+        assert list(validate(str(built / str(entry["path"]))).findings) == [], entry["path"]
+    (epub,) = [e for e in outputs if e["kind"] == "epub"]
+    assert ace_violations(built / str(epub["path"]), tmp_path) == []
+
+
+def test_no_english_engine_label_in_a_translated_edition(built: Path) -> None:
+    """The French edition, translated whole: no engine label left in English in any of its
+    PDFs, its EPUB or its web pages (the Dutch one is partial on purpose)."""
+    from test_i18n import leaks, markup_text, pdf_text
+
+    texts = {}
+    for entry in edition_outputs(built, "fr"):
+        path = built / str(entry["path"])
+        if path.suffix == ".pdf":
+            texts[path.name] = pdf_text(path)
+        elif path.suffix == ".epub":
+            with zipfile.ZipFile(path) as epub:
+                for name in epub.namelist():
+                    if name.endswith((".xhtml", ".ncx", ".opf")):
+                        texts[f"{path.name}!{name}"] = markup_text(epub.read(name).decode())
+    for page in sorted((built / "site" / "fr").glob("*.html")):
+        texts[page.name] = markup_text(page.read_text(encoding="utf-8"))
+    assert len(texts) > 10
+    meta = load(FIXTURE, language="fr").meta
+    own = (meta.title, meta.subtitle, meta.description, meta.rights, meta.publisher, *meta.authors)
+    for name, text in texts.items():
+        assert leaks(text, "fr", own) == [], name
