@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from booklet.errors import Collector, Diagnostic, in_reading_order
 from booklet.load import checks, glyphs
 from booklet.load.chapter import parse_chapter
-from booklet.load.files import chapter_files, chapter_slugs, check_book_size
+from booklet.load.files import chapter_files, chapter_slugs, check_book_size, no_chapters
 from booklet.load.images import chapter_images, cover_image
 from booklet.load.markdown import make_markdown
 from booklet.load.meta import fallback_meta, load_meta
@@ -43,9 +43,7 @@ def load(root: Path, strict: bool = False, language: str | None = None) -> Book:
         meta = edition_meta(meta, edition.language)
     files = chapter_files(root, order, meta_lines, collector)
     if not files and not collector.errors:
-        collector.error(
-            root / "book.yaml", 1, "the manuscript has no chapters; add NN-name.md files"
-        )
+        collector.error(root / "book.yaml", *no_chapters(order, meta_lines))
     size = check_book_size(root, files, order is not None, meta_lines.get("chapters", 1), collector)
     slugs = chapter_slugs(files, collector)
     images: dict[str, Image] = {}

@@ -9,6 +9,7 @@ shipped languages whatever the book's (a French book may quote an English date).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -87,10 +88,20 @@ def roman(text: str) -> int:
     return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
 
 
+def real(when: When | None) -> When | None:
+    """The date if the calendar has it ('1940-13-45' and '31 April 1941' it has not)."""
+    if when is None or not when.month:
+        return when
+    if not 1 <= when.month <= 12:
+        return None
+    days = calendar.monthrange(when.year, when.month)[1] if when.year > 0 else 31
+    return when if 0 <= when.day <= days else None
+
+
 def exact(text: str, language: str) -> When | None:
     iso = ISO_DATE.match(text)
     if iso:
-        return When(int(iso["year"]), int(iso["month"]), int(iso["day"] or 0), iso=True)
+        return real(When(int(iso["year"]), int(iso["month"]), int(iso["day"] or 0), iso=True))
     match = DATE.match(text)
     if not match:
         return None
@@ -102,7 +113,7 @@ def exact(text: str, language: str) -> When | None:
             return None
     if match["day"] and not month:
         return None
-    return When(int(match["year"]), month, int(match["day"] or 0))
+    return real(When(int(match["year"]), month, int(match["day"] or 0)))
 
 
 def parse(text: str, language: str = "en") -> When | None:

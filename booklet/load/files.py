@@ -174,3 +174,14 @@ def chapter_slugs(files: list[Path], collector: Collector) -> dict[str, str]:
             )
         slugs[path.name] = slug
     return slugs
+
+
+def no_chapters(order: list[str] | None, lines: dict[str, int]) -> tuple[int, str]:
+    """The line and message for a manuscript without chapters: at `chapters:` when it lists
+    none, else at book.yaml's top."""
+    if order is not None:
+        return lines.get("chapters", 1), (
+            "'chapters' lists no chapter; list the NN-name.md files, or remove 'chapters' to "
+            "take every one in name order"
+        )
+    return 1, "the manuscript has no chapters; add NN-name.md files"

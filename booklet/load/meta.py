@@ -26,7 +26,7 @@ from booklet.model import Meta
 TRIMS = ("A5", "half-letter")
 PAPERS = ("A4", "Letter")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-WEB_ADDRESS = re.compile(r"^https?://[^\s/]+", re.I)
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,33 @@ def each(check: Check) -> Check:
     return check_each
 
 
-def texts(values: Any, at: At) -> Any:
-    """A list's text (and number) entries as text; others are left out."""
-    return tuple(str(value) for value in values if isinstance(value, str | int))
+def names(values: Any, at: At) -> Any:
+    """A list's text (and number) entries as text; a list or mapping inside is reported."""
+    for value in values:
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            at.error(f"authors entry {value!r:.40} is not a name; write one name per '- ' line")
+    return tuple(str(value).strip() for value in values if isinstance(value, str | int))
+
+
+def some_text(text: Any, at: At) -> Any:
+    if not text:
+        at.error("title is blank; write the book's title")
+        return "Untitled"
+    return text
+
+
+# The years a ZIP file (so an EPUB) can date its entries with; every output is dated so.
+YEARS = (1980, 2107)
+
+
+def zip_date(date: Any, at: At) -> Any:
+    if not YEARS[0] <= date.year <= YEARS[1]:
+        at.error(
+            f"date {date.isoformat()} is outside {YEARS[0]}–{YEARS[1]}, the years an EPUB can "
+            "record; write the date this edition is published"
+        )
+        return BOOK_KEYS["date"].default
+    return date
 
 
 def language_tag(language: Any, at: At) -> Any:
@@ -102,7 +126,8 @@ def uuid_urn(identifier: Any, at: At) -> Any:
 
 def web_address(url: Any, at: At) -> Any:
     if url and not WEB_ADDRESS.match(url):
-        at.error(f"download_url '{url[:60]}' must be a web address starting with https://")
+        spaces = ", with no spaces (write a space as %20)" if re.search(r"\s", url) else ""
+        at.error(f"download_url '{url[:60]}' must be a web address starting with https://{spaces}")
         return ""
     return url
 
@@ -172,12 +197,12 @@ def joined_entry(entry: str, second: str, at: At) -> None:
 
 
 BOOK_KEYS = {
-    "title": Key(str, "Untitled", required=True),
+    "title": Key(str, "Untitled", some_text, required=True),
     "subtitle": Key(str),
     "language": Key(str, "en", language_tag, required=True),
-    "authors": Key(list, (), texts),
+    "authors": Key(list, (), names),
     "publisher": Key(str),
-    "date": Key(dt.date, dt.date(2000, 1, 1)),
+    "date": Key(dt.date, dt.date(2000, 1, 1), zip_date),
     "identifier": Key(str, "", uuid_urn),  # '' until derived from the title
     "description": Key(str),
     "rights": Key(str),

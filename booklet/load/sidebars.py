@@ -159,8 +159,15 @@ def check_required(
             report(line, f"{named} needs field '{name}' (fields: {', '.join(schema.fields)})")
 
 
+# Digits with grouping and decimal marks as any shipped language writes them, and a sign.
+PLAIN_NUMBER = re.compile(r"^[-−+]?\d[\d.,'\u202f\u00a0 ]{0,20}$")  # 21 digits at most: finite
+
+
 def parse_number(text: str, language: str = "en") -> float | None:
-    """A chart value: written the book's way ('70.000' in Dutch) or the English way ('70,000')."""
+    """A chart value: written the book's way ('70.000' in Dutch) or the English way ('70,000');
+    None for what is not written in digits ('1e25', 'nan', 'inf' are numbers to Python only)."""
+    if not PLAIN_NUMBER.match(text.strip()):
+        return None
     local = i18n.parse_number(text, language)
     if local is not None:
         return local
@@ -214,7 +221,10 @@ def build_items(
         if kind == "chart":
             number = parse_number(rest, facts_language or language)
             if number is None or number < 0:
-                report(raw.line, f"chart value '{rest}' for '{key}' is not a number; write digits")
+                report(
+                    raw.line,
+                    f"chart value '{rest}' for '{key}' is not a number; write it in digits, 21 at most",
+                )
                 continue
             written = decimals(rest, facts_language or language)
             items.append(Item(key, f"{rest}", raw.line, number, written))

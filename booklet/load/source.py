@@ -19,6 +19,9 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$\n?", re.S | re.M)
 OPENING_FENCE = re.compile(r"\A---[ \t]*$", re.M)
 # Characters that XML (and so XHTML, EPUB and PDF metadata) cannot hold; tab and newline are fine.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# What a YAML escape ('\\0', '\\e', '\\ud800') can put in a value that a file cannot hold:
+# the same characters, and lone surrogates, which no UTF-8 file or XML document can carry.
+ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 # What check_keys calls each type in its message.
 KINDS: dict[type, str] = {
     str: "text",
@@ -78,6 +81,11 @@ def read_yaml(
         line, message = author_problem(exc, text, first_line) or yaml_problem(exc, first_line)
         collector.error(path, line, f"invalid YAML: {message}")
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML cannot read (e.g. U+0085)
+        line = first_line + text.count("\n", 0, exc.position)
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        collector.error(path, line, f"invalid YAML: {code} cannot be read; remove it")
+        return None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         # e.g. 'date: 2026-13-45' is well-formed YAML but no date: find the value to name it.
         bad = failing_scalar(yaml.compose(text, Loader=yaml.SafeLoader))
@@ -94,8 +102,49 @@ def read_yaml(
             path, first_line, f"{what} must be 'key: value' lines like 'title: …', not {found}"
         )
         return None
+    problems = node_problems(node, first_line)
+    for line, message in problems:
+        collector.error(path, line, message)
+    if problems:
+        return None
     lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return data, lines
+
+
+def node_problems(root: yaml.Node, first_line: int) -> list[tuple[int, str]]:
+    """The line and message of each key given twice in a mapping (YAML keeps the last one in
+    silence) and of each text holding a character that an escape put there but that no
+    output can carry (a NUL, an ESC, a lone surrogate). Walked without recursion."""
+    problems: list[tuple[int, str]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        line = first_line + node.start_mark.line
+        if isinstance(node, yaml.ScalarNode) and (bad := ESCAPED.search(str(node.value))):
+            code = f"U+{ord(bad.group()):04X}"
+            problems.append(
+                (
+                    line,
+                    f"the value holds the control character {code}, which no output can carry; remove it",
+                )
+            )
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                name, at = str(key.value), first_line + key.start_mark.line
+                if isinstance(key, yaml.ScalarNode) and name in seen:
+                    problems.append(
+                        (
+                            at,
+                            f"'{printable(name)}' is given twice (also on line {seen[name]}); "
+                            "keep one",
+                        )
+                    )
+                seen.setdefault(name, at)
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(problems)
 
 
 def quick_yaml(text: str) -> tuple[Any, Any] | None:
