@@ -39,6 +39,7 @@ class Collector:
         self.root = root
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        self.seen: set[Diagnostic] = set()
 
     def where(self, path: Path) -> str:
         try:
@@ -47,7 +48,10 @@ class Collector:
             return str(path)
 
     def error(self, path: Path, line: int, message: str) -> None:
-        self.errors.append(Diagnostic(self.where(path), line, message))
+        found = Diagnostic(self.where(path), line, message)
+        if found not in self.seen:  # a list entry is checked as a block and again as text
+            self.seen.add(found)
+            self.errors.append(found)
 
     def warn(self, path: Path, line: int, message: str) -> None:
         self.warnings.append(Diagnostic(self.where(path), line, message, "warning"))

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from booklet.errors import Collector, suggest
+from booklet.load.fences import check_fences
 from booklet.load.markdown import (
     INLINE_TOO_DEEP,
     MAX_DEPTH,
@@ -24,7 +25,14 @@ from booklet.load.markdown import (
     too_deep,
     too_deep_inline,
 )
-from booklet.load.rules import CHAPTER_RULES, RULES, ChapterState, ParsedChapter, run
+from booklet.load.rules import (
+    CHAPTER_RULES,
+    RULES,
+    ChapterState,
+    ParsedChapter,
+    inline_links,
+    run,
+)
 from booklet.load.sidebars import (
     SCHEMAS,
     RawBody,
@@ -67,6 +75,7 @@ def parse_chapter(
     env: dict[str, Any] = {"slug": slug}
     tokens = md.parse(text, env)
     check_parsed(state, tokens, env, first_line)
+    check_fences(tokens, lines, first_line, state.error)
     body, notes = split_footnotes(tokens)
     run(state, CHAPTER_RULES, body, 0)
     segment: list[Token] = []
@@ -163,7 +172,11 @@ def sidebar(state: ChapterState, token: Token) -> Sidebar | None:
     lines = token.content.split("\n")
     nested = next((n for n, text in enumerate(lines) if text.lstrip().startswith(":::")), None)
     if nested is not None:
-        state.error(line + 1 + nested, "sidebars cannot be nested; close the first with ':::'")
+        state.error(
+            line + 1 + nested,
+            f"sidebars cannot be nested: the one opened on line {line} is still open here; "
+            "close it with a line ':::' before this one",
+        )
         return None
     return typed_sidebar(state, kind, title, lines, line)
 
@@ -180,20 +193,19 @@ def typed_sidebar(
         state.md.parseInline(value, env)
         warn_raw_html(state, env, field_line, inline=True)
 
-    def inline(source: str) -> str:
-        return sidebar_inline(state, source)
+    def inline(source: str, line: int = 0) -> str:
+        return sidebar_inline(state, source, line or state.sidebar_line)
 
     title_text = inline(title) if title else None
     body_lines = colonless_fields(state, kind, lines[used:], line + 1 + used, fields)
     check_required(kind, title, fields, state.error, line)
     body = sidebar_body(state, "\n".join(body_lines), line + 1 + used)
     state.counts[kind] += 1
-    ident = (
+    ident = state.unique_id(
         f"{state.slug}--term-{slugify(title)}"
         if kind == "term" and title
         else f"{state.slug}--{kind}-{state.counts[kind]}"
     )
-    state.out.ids.add(ident)
     return build_sidebar(
         kind,
         ident,
@@ -237,8 +249,9 @@ def colonless_fields(
     return body
 
 
-def sidebar_inline(state: ChapterState, source: str) -> str:
-    """A sidebar title or field value as inline HTML (raw HTML escaped, reported)."""
+def sidebar_inline(state: ChapterState, source: str, line: int) -> str:
+    """A sidebar title, field value or list entry (at `line`) as inline HTML (raw HTML
+    escaped, reported; links checked and pointed at their ids)."""
     env: dict[str, Any] = {"slug": state.slug}
     tokens = state.md.parseInline(source, env)
     warn_raw_html(state, env, state.sidebar_line, inline=True)
@@ -246,6 +259,8 @@ def sidebar_inline(state: ChapterState, source: str) -> str:
         if state.first_report(("deep", ""), inline=True):
             state.error(state.sidebar_line, INLINE_TOO_DEEP)
         return html.escape(source)
+    for token in tokens:
+        inline_links(state, token, line)
     return str(state.md.renderer.render(tokens, state.md.options, env))
 
 
@@ -301,6 +316,9 @@ def footnotes(state: ChapterState, tokens: list[Token], env: dict[str, Any]) -> 
     for token in tokens:
         if token.type == "footnote_open":
             current, number = [], int(token.meta["id"]) + 1
+        elif token.type == "inline":
+            inline_links(state, token, state.line_of(token, 0))
+            current.append(token)
         elif token.type == "footnote_close":
             body = state.md.renderer.render(current, state.md.options, env)
             state.out.footnotes.append(Footnote(f"{state.slug}--fn-{number}", number, body.strip()))

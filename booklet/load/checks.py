@@ -14,23 +14,32 @@ from booklet.model import Chapter, Image, Sidebar, Term
 # that, so a long book of normal density builds (the shipped booklet has one per ~600 bytes)
 # while a chapter that is nothing but sidebars is still stopped.
 MIN_SIDEBARS = 500
+SUGGESTED = 100
 BYTES_PER_SIDEBAR = 250
 
 
 def cross_references(
     links: list[Link], ids: dict[str, set[str]], slugs: dict[str, str], collector: Collector
 ) -> None:
-    """Every link to an anchor ('#id', 'NN-name.md#id') names an id of its chapter."""
+    """Every link to an anchor ('#id', 'NN-name.md#id') names an id of its chapter; the first
+    SUGGESTED misses get a "did you mean" (each is a search of the chapter's ids)."""
+    names: dict[str, list[str]] = {}
+    misses = 0
     for link in links:
         if link.anchor and link.target in ids:
             target_ids = ids[link.target]
             if f"{slugs[link.target]}--{link.anchor}" not in target_ids:
-                names = sorted(i.split("--", 1)[1] for i in target_ids if "--" in i)
+                misses += 1
+                if link.target not in names:
+                    names[link.target] = sorted(
+                        i.split("--", 1)[1] for i in target_ids if "--" in i
+                    )
+                hint = suggest(link.anchor, names[link.target]) if misses <= SUGGESTED else ""
                 collector.error(
                     link.path,
                     link.line,
                     f"link to missing anchor '#{link.written or link.anchor}' in '{link.target}'"
-                    f"{suggest(link.anchor, names)}",
+                    f"{hint}",
                 )
 
 

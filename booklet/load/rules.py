@@ -22,10 +22,18 @@ from markdown_it.token import Token
 
 from booklet.errors import Collector, suggest
 from booklet.load.markdown import fold, slugify
+from booklet.load.sidebars import SCHEMAS
 from booklet.load.typography import smart
 from booklet.model import Block, Credit, Footnote, Heading
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^\W\d_][\w-]*)\}\s*$")
+# The ids the engine makes inside a chapter (sidebars, their titles and chart texts, terms,
+# notes and calls, credits, blocks): a heading whose text would slug to one ('## Note 1',
+# '## fn 1') gets '-heading' after it, so that no id is used twice in a document.
+GENERATED = re.compile(
+    rf"^(?:(?:{'|'.join(SCHEMAS)})-\d+(?:-title|-svgtitle|-svgdesc)?|term-.*|fn-\d+.*"
+    r"|fnref-\d+.*|credit-\d+|b\d+)$"
+)
 CHAPTER_LINK = re.compile(r"^([\w.-]+\.md)(?:#([\w-]+))?$")
 EXTERNAL = re.compile(r"^(https?:|mailto:)", re.I)
 BLOCKS = {
@@ -79,6 +87,7 @@ class ChapterState:
     counts: Counter[str] = field(default_factory=Counter)  # blocks, credits, sidebars by kind
     sidebar_line: int = 0  # where inline text of the current sidebar is reported
     reported: set[tuple[str, str]] = field(default_factory=set)  # by the current sidebar
+    next_suffix: dict[str, int] = field(default_factory=dict)  # for unique_id
 
     def error(self, line: int, message: str) -> None:
         self.collector.error(self.path, line, message)
@@ -87,9 +96,12 @@ class ChapterState:
         return self.first_line + offset + (token.map[0] if token.map else 0)
 
     def unique_id(self, wanted: str) -> str:
-        candidate, n = wanted, 2
+        """`wanted`, or `wanted-2`, `-3`… when taken; the next number is remembered, so that
+        58,000 headings alike cost no more than 58,000 different ones."""
+        candidate, n = wanted, self.next_suffix.get(wanted, 2)
         while candidate in self.out.ids:
             candidate, n = f"{wanted}-{n}", n + 1
+        self.next_suffix[wanted] = n
         self.out.ids.add(candidate)
         return candidate
 
@@ -127,9 +139,16 @@ def heading(state: ChapterState, token: Token, inline: Token, offset: int) -> No
             last.content = last.content[: match.start()]
             inline.content = EXPLICIT_ID.sub("", inline.content)
     plain = "".join(c.content for c in children if c.type in ("text", "code_inline"))
-    if wanted and f"{state.slug}--{wanted}" in state.out.ids:
+    if not inline.content.strip():
+        state.error(line, "heading is empty; write its text after the '#' signs, or remove it")
+    if wanted and GENERATED.match(wanted):
+        state.error(line, f"heading id '{wanted}' is one the engine makes itself; choose another")
+    elif wanted and f"{state.slug}--{wanted}" in state.out.ids:
         state.error(line, f"heading id '{wanted}' is used twice in this chapter")
-    anchor = state.unique_id(f"{state.slug}--{wanted or slugify(plain)}")
+    made = slugify(plain)
+    anchor = state.unique_id(
+        f"{state.slug}--{wanted or (made + '-heading' if GENERATED.match(made) else made)}"
+    )
     token.attrSet("id", anchor)
     state.out.headings.append(Heading(level, plain.strip(), anchor))
 
@@ -138,17 +157,23 @@ def links_and_images(state: ChapterState, tokens: list[Token], offset: int) -> N
     """Links rewritten to ids and checked, images noted with their alt text and credit, words."""
     for token in tokens:
         if token.type == "inline" and token.children is not None:
-            line = state.line_of(token, offset)
             state.out.words += len(token.content.split())
-            after = zip(token.children, [*token.children[1:], None], strict=True)
-            for child, following in after:
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1  # a link or an image is reported at its own line
-                elif child.type == "link_open":
-                    link(state, child, line)
-                elif child.type == "image":
-                    image(state, child, line)
-                    stray_attributes(state, child, following, line)
+            inline_links(state, token, state.line_of(token, offset))
+
+
+def inline_links(state: ChapterState, token: Token, line: int) -> None:
+    """One inline token's links rewritten and checked and its images noted, from `line` on:
+    body text, and also sidebar titles, fields and footnotes, whose links would otherwise
+    reach the PDF as the author's file paths."""
+    children = token.children or []
+    for child, following in zip(children, [*children[1:], None], strict=False):
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1  # a link or an image is reported at its own line
+        elif child.type == "link_open":
+            link(state, child, line)
+        elif child.type == "image":
+            image(state, child, line)
+            stray_attributes(state, child, following, line)
 
 
 # What follows an image when its attribute block was not read as one: '{width=50%}' (an

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from booklet import i18n
 from booklet.load import dates
@@ -31,6 +31,13 @@ class Schema:
     @property
     def fields(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+
+class Inline(Protocol):
+    """A sidebar's inline text (title, field, list entry) as HTML, its problems reported at
+    `line` (the sidebar's own line when 0)."""
+
+    def __call__(self, source: str, line: int = 0) -> str: ...
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -195,7 +202,7 @@ def split_pair(item: RawItem) -> tuple[str, str] | None:
 def build_items(
     kind: str,
     body: RawBody,
-    inline: Callable[[str], str],
+    inline: Inline,
     report: Report,
     language: str = "en",
     facts_language: str = "",
@@ -244,7 +251,7 @@ def build_items(
             previous = (when.key, key)
             if facts_language or when.iso:  # shown the edition's way; '1900-05-01' locally
                 key = i18n.timeline_date(when.key, language, when.form)
-        items.append(Item(inline(key), inline(rest), raw.line))
+        items.append(Item(inline(key, raw.line), inline(rest, raw.line), raw.line))
     return tuple(items)
 
 
@@ -254,7 +261,7 @@ def build_sidebar(
     title_html: str | None,
     fields: dict[str, tuple[str, int]],
     body: RawBody,
-    inline: Callable[[str], str],
+    inline: Inline,
     line: int,
     report: Report,
     language: str = "en",
