@@ -195,3 +195,28 @@ def test_mutated_manuscripts_get_messages_never_tracebacks(
         assert output and all(DIAGNOSTIC.match(line) or line.startswith(" ") for line in output), (
             result.output
         )
+
+
+def test_static_svg_drawings_still_pass() -> None:
+    """The allow-list keeps what drawing programs write: gradients, filters, <use> of a local
+    part, text, CSS with @media and local url(#id), an embedded PNG, Inkscape's metadata."""
+    from booklet.load.svg import check_svg
+
+    png = "data:image/png;base64,iVBORw0KGgo="
+    drawing = f"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="100" height="50">
+  <metadata><inkscape:label>layer</inkscape:label></metadata>
+  <style>@media print {{ .a {{ fill: url(#g) }} }} /* a comment */</style>
+  <defs>
+    <linearGradient id="g"><stop offset="0" stop-color="#8c1d18"/></linearGradient>
+    <filter id="f"><feGaussianBlur stdDeviation="2"/></filter>
+    <symbol id="s"><circle r="4" cx="5" cy="5"/></symbol>
+  </defs>
+  <g inkscape:groupmode="layer" filter="url(#f)">
+    <rect class="a" width="40" height="20" style="fill:url(#g)"/>
+    <use href="#s" x="50"/><use xlink:href="#s" x="60"/>
+    <text x="5" y="45" font-family="sans-serif">Brussels <tspan>1942</tspan></text>
+    <image href="{png}" width="10" height="10"/>
+  </g>
+</svg>"""
+    assert check_svg(drawing.encode()) is None

@@ -1,8 +1,8 @@
 """A manuscript folder in, its diagnostics out (as text, JSON for editors or GitHub workflow commands).
 
 `booklet check` runs the loader, which validates everything a build validates before layout
-(book.yaml, front matter, Markdown, sidebars, links, images, limits), and the web edition's
-check of chapter names, and writes nothing. Only what needs the laid-out pages (a handout longer
+(book.yaml, front matter, Markdown, sidebars, links, images, limits, chapter names), and
+writes nothing. Only what needs the laid-out pages (a handout longer
 than its sheet, an image printed under 300 ppi) is left to the build.
 """
 
@@ -34,12 +34,9 @@ class Report:
 def check(manuscript: Path) -> Report:
     """Load the manuscript and each translated edition; every error and warning found (nothing
     is laid out or written), and how far each translation is."""
-    from booklet.render.web import check_names
-
     root = manuscript.resolve()
     try:
         book = load(root)
-        check_names(book)  # a chapter named like a page of the web edition
     except ManuscriptError as error:
         return Report(root, error.diagnostics, error.warnings, 0)
     errors: list[Diagnostic] = []

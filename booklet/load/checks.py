@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from booklet.errors import Collector, suggest
+from booklet.load.files import EPUB_NAMES, WEB_NAMES
 from booklet.load.rules import Link
 from booklet.model import Chapter, Image, Sidebar, Term
 
@@ -85,17 +86,6 @@ def gather_terms(chapters: list[Chapter], collector: Collector, root: Path) -> t
             term = Term(sidebar.title, sidebar.id, sidebar.body_html, chapter.slug)
             terms[key] = (term, chapter, sidebar)
     return tuple(t for _, (t, _, _) in sorted(terms.items()))
-
-
-# Names the outputs need for themselves, by the first segment of an image's path. The web
-# edition's pages and folders, and the EPUB's own files (images keep their paths in both).
-WEB_NAMES = frozenset(
-    {"index.html", "contents.html", "glossary.html", "credits.html", "opds.xml", "assets"}
-)
-EPUB_NAMES = frozenset(
-    {"cover.jpg", "cover.xhtml", "titlepage.xhtml", "nav.xhtml", "glossary.xhtml"}
-    | {"credits.xhtml", "toc.ncx", "content.opf", "css", "META-INF", "mimetype"}
-)
 
 
 def reserved_names(

@@ -160,11 +160,34 @@ def chapter_slug(path: Path) -> str:
     return head.rsplit("-", 1)[0]
 
 
+# Names the outputs need for themselves, by the first segment of an image's path. The web
+# edition's pages and folders, and the EPUB's own files (images keep their paths in both).
+WEB_NAMES = frozenset(
+    {"index.html", "contents.html", "glossary.html", "credits.html", "opds.xml", "assets"}
+)
+EPUB_NAMES = frozenset(
+    {"cover.jpg", "cover.xhtml", "titlepage.xhtml", "nav.xhtml", "glossary.xhtml"}
+    | {"credits.xhtml", "toc.ncx", "content.opf", "css", "META-INF", "mimetype"}
+)
+# A chapter's pages are '<slug>.xhtml' and '<slug>.html': these slugs would overwrite others.
+RESERVED_SLUGS = frozenset(
+    name.rsplit(".", 1)[0] for name in WEB_NAMES | EPUB_NAMES if name.endswith("html")
+)
+
+
 def chapter_slugs(files: list[Path], collector: Collector) -> dict[str, str]:
     """Each chapter file's name and its slug; a slug taken twice is an error at the second."""
     slugs: dict[str, str] = {}
     for path in files:
         slug = chapter_slug(path)
+        if slug in RESERVED_SLUGS:
+            taken = ", ".join(sorted(RESERVED_SLUGS))
+            collector.error(
+                path,
+                1,
+                f"the chapter's pages would be '{slug}.html' and '{slug}.xhtml', a page the web "
+                f"edition or the e-book needs itself; rename the file (names taken: {taken})",
+            )
         other = next((name for name, s in slugs.items() if s == slug), None)
         if other is not None:
             collector.error(

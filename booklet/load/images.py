@@ -1,10 +1,13 @@
 """An image reference (a chapter's or book.yaml's cover_image) in, a checked `Image` out: a plain
 relative path inside the manuscript, PNG, JPEG or SVG as named, within the limits of bytes and
-pixels (read from the header: nothing is decoded), or the phrase that says what is wrong."""
+pixels (read from the header before anything is decoded), decoding whole, or the phrase that
+says what is wrong."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import io
 import math
 import os
 import re
@@ -16,6 +19,7 @@ from booklet.confine import check_inside
 from booklet.errors import Collector, suggest
 from booklet.load.svg import check_svg
 from booklet.model import Image, Meta
+from booklet.store import cache_folder, write_whole
 
 MAX_IMAGE_BYTES = 10_000_000
 MAX_IMAGE_PIXELS = 40_000_000
@@ -113,10 +117,11 @@ def nearby_name(missing: Path, root: Path) -> str:
 
 
 def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:
-    """A PNG/JPEG file's problem (or None) and size, from its header: nothing is decoded.
+    """A PNG/JPEG file's problem (or None) and size.
 
     Pillow's `open` reads only the header, so the pixel count is checked before any
-    decompression; its own bomb check (at twice its MAX_IMAGE_PIXELS) is turned into our message.
+    decompression (the file is then decoded whole, once); its own bomb check (at twice its
+    MAX_IMAGE_PIXELS) is turned into our message.
     """
     from PIL import Image as PILImage
 
@@ -142,7 +147,32 @@ def check_raster(path: Path, media_type: str) -> tuple[str | None, int, int]:
         return too_many, 0, 0
     except Exception:  # Pillow raises many types for broken files
         return f"is not a readable {expected} file", 0, 0
-    return None, width, height
+    return decoded(path), width, height
+
+
+def decoded(path: Path) -> str | None:
+    """None when every pixel of the image decodes, else what is wrong: a cut-short JPEG or a
+    damaged PNG passes `verify` and fails only while an output is made, or draws grey. Each
+    file's bytes are decoded once: a mark named by their hash is kept in the disk cache."""
+    from PIL import Image as PILImage
+    from PIL import ImageFile
+
+    data = path.read_bytes()
+    mark = cache_folder("images") / f"decoded-{hashlib.sha256(data).hexdigest()}"
+    if mark.is_file():
+        return None
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint turns it on when imported
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with PILImage.open(io.BytesIO(data)) as img:
+            img.load()
+    except Exception as exc:  # zlib, struct and OS errors alike: the file is broken
+        reason = str(exc).split("\n")[0][:80] or type(exc).__name__
+        return f"is damaged or cut short ({reason}); export it again from the original"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    write_whole(mark, b"")
+    return None
 
 
 def cover_image(

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from booklet import i18n
 from booklet.assets.images import read_original, web_files
-from booklet.errors import BuildError, Diagnostic, ManuscriptError
+from booklet.errors import BuildError
 from booklet.model import Book, Chapter
 from booklet.render import templates
 from booklet.render.web.languages import Edition, default, share_text, switches
@@ -31,8 +31,6 @@ STYLESHEET = f"{ASSETS}/web.css"
 FONTS = f"{ASSETS}/fonts"
 COVER = f"{ASSETS}/cover.jpg"
 ICON = f"{ASSETS}/icon.svg"
-# Page names chapters cannot take.
-RESERVED = frozenset({"index", "contents", "glossary", "credits", "opds"})
 # Nothing from elsewhere: only this site's own styles, images and fonts; no script at all.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -105,22 +103,6 @@ def absolute(book: Book, name: str) -> str:
     return book.meta.download_url.strip() if name == "index.html" else urljoin(base, name)
 
 
-def check_names(book: Book) -> None:
-    """Chapter pages are `<slug>.html`: a slug may not take the name of another page."""
-    where = book.root.name
-    taken = [c for c in book.chapters if c.slug in RESERVED]
-    if taken:
-        raise ManuscriptError(
-            Diagnostic(
-                f"{where}/{c.source}",
-                1,
-                f"the chapter's web page would be '{c.slug}.html', a page the web edition "
-                f"needs itself; rename the file (names taken: {', '.join(sorted(RESERVED))})",
-            )
-            for c in taken
-        )
-
-
 def work_example(download: Download, url: str) -> dict[str, Any]:
     """One downloadable format as a schema.org `Book` work example."""
     example: dict[str, Any] = {
@@ -185,7 +167,6 @@ def json_ld(book: Book, site: Site) -> Markup:
 
 def pages(book: Book, site: Site = Site()) -> list[Page]:
     """Every HTML page of the web edition, rendered in memory (writes nothing)."""
-    check_names(book)
     chapters = book.chapters
     handouts: dict[str, list[Download]] = {}
     for download in site.downloads:
