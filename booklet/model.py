@@ -111,6 +111,16 @@ class Sidebar:
 
 
 @dataclass(frozen=True)
+class TeacherNotes:
+    """A `teacher` sidebar: notes that only the teacher's guide shows, never a pupil's output.
+    `questions` is the id of the questions box it follows ("" for notes on the chapter, such
+    as lesson steps); a list of as many entries as those questions gives one note each."""
+
+    sidebar: Sidebar
+    questions: str = ""
+
+
+@dataclass(frozen=True)
 class Prose:
     html: str
 
@@ -164,6 +174,7 @@ class Chapter:
     footnotes: tuple[Footnote, ...]
     words: int
     credits: tuple[Credit, ...] = ()
+    teacher: tuple[TeacherNotes, ...] = ()  # kept apart from `blocks`: no pupil sees them
 
     @property
     def id(self) -> str:

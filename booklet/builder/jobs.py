@@ -44,6 +44,8 @@ MEDIA: dict[str, Medium] = {
     "imposed": Medium(lazy("booklet.render.prepress:render_imposed"), shared_layout=True),
     "cover": Medium(lazy("booklet.render.cover:render"), shared_layout=True),
     "handouts": Medium(lazy("booklet.render.handouts:render")),
+    # Page numbers from the one layout; for teachers only (the site does not offer it).
+    "teacher": Medium(lazy("booklet.render.teacher:render"), shared_layout=True, after_layout=True),
 }
 SITE = "site"  # made after the others, from their finished files (see `builder.site_job`)
 GROUPS = (*MEDIA, SITE)  # the names `--only` takes

@@ -53,6 +53,7 @@ def load(root: Path, strict: bool = False, language: str | None = None) -> Book:
     checks.cross_references(links, ids, slugs, collector)
     checks.check_sidebar_count(chapters, collector, root, size)
     glossary = checks.gather_terms(chapters, collector, root)
+    checks.teacher_notes(chapters, collector, root)
     checks.reserved_names(images, chapters, collector, root)
     if edition is not None:
         meta = translation_progress(edition, meta, source_language)
@@ -168,6 +169,7 @@ def make_chapter(
         footnotes=tuple(parsed.footnotes),
         words=parsed.words,
         credits=tuple(parsed.credits),
+        teacher=tuple(parsed.teacher),
     )
 
 

@@ -43,7 +43,7 @@ from booklet.load.sidebars import (
     kind_meant,
 )
 from booklet.load.sidebars import parse_fields as parse_sidebar_fields
-from booklet.model import Footnote, Prose, Sidebar
+from booklet.model import Footnote, Prose, Sidebar, TeacherNotes
 
 # '- 10. Mai 1942: …' in a sidebar list is a date, not a nested ordered list starting at 10.
 BULLET_NUMBER = re.compile(r"^([ \t]*[-*+][ \t]+\d{1,9})\.(?=[ \t])", re.M)
@@ -82,9 +82,12 @@ def parse_chapter(
     for token in body:
         if token.type == "colon_fence" and token.level == 0:
             flush(state, segment, env)
+            follows = state.out.blocks[-1] if state.out.blocks and not segment else None
             segment = []
             made = sidebar(state, token)
-            if made:
+            if made and made.kind == "teacher":
+                state.out.teacher.append(teacher_notes(made, follows))
+            elif made:
                 state.out.blocks.append(made)
         else:
             segment.append(token)
@@ -93,6 +96,15 @@ def parse_chapter(
     undefined_notes(state, body)
     unused_notes(state, env)
     return state.out
+
+
+def teacher_notes(notes: Sidebar, follows: object) -> TeacherNotes:
+    """A teacher sidebar without a title right after a questions box (nothing between them)
+    holds the notes on those questions; any other (e.g. ':::{teacher} Lesson steps') holds
+    notes on the chapter."""
+    if isinstance(follows, Sidebar) and follows.kind == "questions" and not notes.title:
+        return TeacherNotes(notes, follows.id)
+    return TeacherNotes(notes)
 
 
 def flush(state: ChapterState, segment: list[Token], env: dict[str, Any]) -> None:

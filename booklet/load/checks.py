@@ -110,3 +110,28 @@ def reserved_names(
                 line,
                 f"image '{image.path}' has the name of {what}; rename it or move it to a folder",
             )
+
+
+def teacher_notes(chapters: list[Chapter], collector: Collector, root: Path) -> None:
+    """In a book with teacher's notes, a warning for each questions box without notes, and
+    for notes listing another number of entries than the questions they follow."""
+    if not any(chapter.teacher for chapter in chapters):
+        return
+    for chapter in chapters:
+        notes = {n.questions: n.sidebar for n in chapter.teacher if n.questions}
+        for box in (s for s in chapter.sidebars if s.kind == "questions"):
+            found = notes.get(box.id)
+            if found is None:
+                collector.warn(
+                    root / chapter.source,
+                    box.line,
+                    "these discussion questions have no teacher's notes; add a ':::{teacher}' "
+                    "block right after them (the teacher's guide lists them as without notes)",
+                )
+            elif found.items and len(found.items) != len(box.items):
+                collector.warn(
+                    root / chapter.source,
+                    found.line,
+                    f"the teacher's notes list {len(found.items)} entries for "
+                    f"{len(box.items)} questions; write one entry a question, in their order",
+                )

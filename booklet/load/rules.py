@@ -24,7 +24,7 @@ from booklet.errors import Collector, suggest
 from booklet.load.markdown import fold, slugify
 from booklet.load.sidebars import SCHEMAS
 from booklet.load.typography import smart
-from booklet.model import Block, Credit, Footnote, Heading
+from booklet.model import Block, Credit, Footnote, Heading, TeacherNotes
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^\W\d_][\w-]*)\}\s*$")
 # The ids the engine makes inside a chapter (sidebars, their titles and chart texts, terms,
@@ -63,6 +63,7 @@ class ParsedChapter:
     links: list[Link] = field(default_factory=list)
     images: list[tuple[str, int]] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
+    teacher: list[TeacherNotes] = field(default_factory=list)
     words: int = 0
     ids: set[str] = field(default_factory=set)
 

@@ -52,6 +52,8 @@ SCHEMAS: dict[str, Schema] = {
     "term": Schema("required", (), (), "text", "the definition", "Term"),
     "questions": Schema("optional", (), (), "list", "1. a question for discussion"),
     "note": Schema("optional", (), (), "markdown", "any Markdown"),
+    # Only in the teacher's guide: notes on the questions box it follows, or on the chapter.
+    "teacher": Schema("optional", (), (), "markdown", "1. what a good answer draws on"),
 }
 
 FIELD_LINE = re.compile(r"^:([A-Za-z][\w-]*):(?:\s+(.*))?$")
@@ -276,6 +278,8 @@ def build_sidebar(
         )
     elif body.empty:
         report(line, f"{kind} sidebar is empty; write {schema.example} between the fences")
+    elif body.items:  # free Markdown that is one list: its entries too (teacher's notes)
+        items = tuple(Item("", i.html, i.line) for i in body.items)
     return Sidebar(
         kind=kind,
         id=sidebar_id,

@@ -60,11 +60,17 @@ def link(source: Path, target: Path) -> Path:
     return target
 
 
+# Outputs the site never offers: the teacher's guide holds what pupils are to find themselves.
+PRIVATE = frozenset({"teacher"})
+
+
 def downloads(book: Book, outputs: list[Output], staging: Path) -> list[Download]:
     """The outputs as the download page lists them, their files linked into the site."""
     chapters = {chapter.slug: chapter for chapter in book.chapters}
     found = []
     for output in outputs:
+        if output.kind in PRIVATE:
+            continue
         relative = output.path.relative_to(staging / book.meta.edition).as_posix()
         href = f"{DOWNLOADS}/{relative}"
         link(output.path, staging / FOLDER / book.meta.edition / href)
