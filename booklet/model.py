@@ -62,6 +62,7 @@ class Meta:
     isbn: str = ""  # a checked ISBN-13 as the author grouped it ("978-…"); "" without
     back_cover: str = ""  # the back cover's text ("" uses the description)
     printing: Printing = Printing()
+    handout_variants: tuple[str, ...] = ("standard",)  # standard, large-print, dyslexia
 
     @property
     def translated_share(self) -> float:
@@ -237,3 +238,4 @@ class Output:
     path: Path
     pages: int
     paper: str | None = None
+    variant: str = ""  # a handout's variant other than the standard one: large-print, dyslexia

@@ -10,6 +10,7 @@ killed build are removed by the next one.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -69,6 +70,8 @@ def manifest(
         }
         if output.paper:
             entry["paper"] = output.paper
+        if output.variant:
+            entry["variant"] = output.variant
         entries.append(entry)
     return {"outputs": entries, "warnings": warnings}
 
@@ -117,7 +120,7 @@ def build(
         raise
     return Result(
         outputs=[
-            Output(o.kind, out_dir / o.path.relative_to(staging), o.pages, o.paper) for o in outputs
+            dataclasses.replace(o, path=out_dir / o.path.relative_to(staging)) for o in outputs
         ],
         warnings=warnings,
     )
@@ -247,7 +250,7 @@ def site_job(
 
     made = hashlib.sha256()
     for output in outputs:
-        made.update(f"{output.kind} {output.pages} {output.paper} ".encode())
+        made.update(f"{output.kind} {output.pages} {output.paper} {output.variant} ".encode())
         made.update(f"{output.path.relative_to(staging).as_posix()} ".encode())
         made.update(f"{sha256_of(output.path)}\n".encode())
     for other in editions:  # the switch links to each edition's pages

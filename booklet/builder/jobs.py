@@ -76,14 +76,22 @@ def plan(book: Book, names: list[str]) -> list[Job]:
     edition = f" ({book.meta.edition})" if book.meta.edition else ""
     jobs = [Job(", ".join(shared) + edition, shared, book, early, laid_out)] if shared else []
     for name in names:
-        if name == "handouts" and len(book.meta.handout_papers) > 1:
-            for paper in book.meta.handout_papers:
-                meta = dataclasses.replace(book.meta, handout_papers=(paper,))
+        if name == "handouts" and len(sheets := handout_sheets(book)) > 1:
+            for paper, variant in sheets:  # one job each: they run side by side
+                meta = dataclasses.replace(
+                    book.meta, handout_papers=(paper,), handout_variants=(variant,)
+                )
                 view = dataclasses.replace(book, meta=meta)
-                jobs.append(Job(f"handouts {paper}{edition}", (name,), view))
+                named = "" if variant == "standard" else f" {variant}"
+                jobs.append(Job(f"handouts {paper}{named}{edition}", (name,), view))
         elif not MEDIA[name].shared_layout:
             jobs.append(Job(name + edition, (name,), book))
     return jobs
+
+
+def handout_sheets(book: Book) -> list[tuple[str, str]]:
+    """Each (paper, variant) of the book's handouts."""
+    return [(p, v) for p in book.meta.handout_papers for v in book.meta.handout_variants]
 
 
 @dataclass(frozen=True)

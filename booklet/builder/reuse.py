@@ -148,7 +148,7 @@ def reuse(key: str, previous: dict[str, Any], out_dir: Path, staging: Path) -> J
             shutil.copy2(out_dir / path, target)
     return JobResult(
         outputs=[
-            Output(o["kind"], staging / p, o["pages"], o.get("paper"))
+            Output(o["kind"], staging / p, o["pages"], o.get("paper"), o.get("variant", ""))
             for p, o in zip(paths, outputs, strict=False)
         ],
         diagnostics=diagnostics,

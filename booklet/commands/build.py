@@ -82,7 +82,11 @@ def run(
 def show_outputs(outputs: list[Output]) -> None:
     """One line an output; then the print shop's checks, as written beside the outputs."""
     for output in outputs:
-        paper = f" [{output.paper}]" if output.paper else ""
+        paper = (
+            f" [{output.paper}{' ' + output.variant if output.variant else ''}]"
+            if output.paper
+            else ""
+        )
         if output.kind == "preflight":
             click.echo(f"{output.kind:9}            {output.path}")
             continue

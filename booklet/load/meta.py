@@ -25,6 +25,7 @@ from booklet.model import Meta
 
 TRIMS = ("A5", "half-letter")
 PAPERS = ("A4", "Letter")
+VARIANTS = ("standard", "large-print", "dyslexia")  # see render/handouts.py
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$", re.I)
 
@@ -208,6 +209,9 @@ BOOK_KEYS = {
     "rights": Key(str),
     "trim": Key(str, "A5", one_of(TRIMS, "trim", "trims")),
     "handout_papers": Key(list, PAPERS, each(one_of(PAPERS, "handout paper", "papers"))),
+    "handout_variants": Key(
+        list, ("standard",), each(one_of(VARIANTS, "handout variant", "variants"))
+    ),
     "download_url": Key(str, "", web_address),
     "cover_image": Key(str),
     "cover_alt": Key(str),

@@ -1,9 +1,12 @@
-"""A `Book` in, one-sheet classroom handouts (per marked chapter and paper, and per paper) out.
+"""A `Book` in, classroom handouts (per marked chapter, paper and variant, and all in one per
+paper and variant) out.
 
 Each chapter with `handout: true` is laid out on each paper of `handout_papers` with
-`templates/handout.html` and `styles/handout.css`. A handout must fit one sheet printed on both
-sides; one that does not is reported (a warning, an error under `--strict`) with its chapter, paper
-and how many pages over it runs.
+`templates/handout.html` and `styles/handout.css`, once per variant of `handout_variants`: the
+standard one, large print and dyslexia-friendly, which differ only by a stylesheet laid over
+(`VARIANTS`). A standard handout must fit one sheet printed on both sides; one that does not is
+reported (a warning, an error under `--strict`) with its chapter, paper and how many pages over
+it runs. The other variants take the sheets they need: their count is in the outputs.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,26 @@ from booklet.render.pdf import write
 PAPER_SIZES = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 SHEET_PAGES = 2  # one sheet, front and back
 HANDOUT_STYLES = ["book.css", "sidebars.css", "handout.css"]
-LINE_MM = 7  # ruled line pitch under a discussion question (as in styles/handout.css)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A handout variant: the stylesheet laid over handout.css, the pitch of its ruled lines
+    (as that stylesheet draws them), and whether it must fit one sheet."""
+
+    stylesheet: str | None
+    line_mm: float
+    one_sheet: bool
+
+
+VARIANTS = {
+    "standard": Variant(None, 7, True),
+    # APH and UKAAF clear print: 18 pt sans, one column, more room to write (README).
+    "large-print": Variant("handout-large-print.css", 12, False),
+    # British Dyslexia Association style guide: 13 pt sans, 1.5 spacing, cream (README).
+    "dyslexia": Variant("handout-dyslexia.css", 10, False),
+}
+LINE_MM = VARIANTS["standard"].line_mm
 ANSWER_LINES = 3  # lines under each question at least ...
 MAX_ANSWER_LINES = 9  # ... and at most, when the last page has room to spare
 PX_PER_MM = 96 / 25.4
@@ -55,9 +77,11 @@ def qr_code(url: str) -> str:
     return str(code.png_data_uri(scale=1, border=2, dark="#1d1d1b"))
 
 
-def overflow(book: Book, chapter: Chapter, paper: str, pages: int) -> Diagnostic | None:
-    """A warning when the handout does not fit one sheet printed on both sides."""
-    if pages <= SHEET_PAGES:
+def overflow(
+    book: Book, chapter: Chapter, paper: str, pages: int, variant: str = "standard"
+) -> Diagnostic | None:
+    """A warning when a handout that must does not fit one sheet printed on both sides."""
+    if pages <= SHEET_PAGES or not VARIANTS[variant].one_sheet:
         return None
     where = f"{book.root.name}/{chapter.source}"
     return Diagnostic(
@@ -70,7 +94,9 @@ def overflow(book: Book, chapter: Chapter, paper: str, pages: int) -> Diagnostic
     )
 
 
-def handout(book: Book, chapter: Chapter, paper: str, in_place: bool = True) -> Any:
+def handout(
+    book: Book, chapter: Chapter, paper: str, in_place: bool = True, variant: str = "standard"
+) -> Any:
     """One chapter laid out as a handout on one paper (a WeasyPrint Document).
 
     The header band is measured first, on a page that holds nothing else (a tenth of a full
@@ -80,33 +106,39 @@ def handout(book: Book, chapter: Chapter, paper: str, in_place: bool = True) -> 
     the layout stays the one made. Only when the questions would have to move to the last page to
     get more lines is the handout laid out again (`in_place=False` always lays out again).
     """
-    header = header_height(header_only(book, chapter, paper).pages[0]) / PX_PER_MM
-    first = handout_layout(book, chapter, paper, ANSWER_LINES, header)
+    pitch = VARIANTS[variant].line_mm
+    header = header_height(header_only(book, chapter, paper, variant).pages[0]) / PX_PER_MM
+    first = handout_layout(book, chapter, paper, ANSWER_LINES, header, variant)
     stay, gather = room_per_question(first)
-    lines = answer_lines(max(stay, gather) / PX_PER_MM)
+    lines = answer_lines(max(stay, gather) / PX_PER_MM, pitch)
     if lines == ANSWER_LINES:
         return first
-    if in_place and answer_lines(stay / PX_PER_MM) == lines:
-        return grow_lines(first, (lines - ANSWER_LINES) * LINE_MM * PX_PER_MM)
+    if in_place and answer_lines(stay / PX_PER_MM, pitch) == lines:
+        return grow_lines(first, (lines - ANSWER_LINES) * pitch * PX_PER_MM)
     # Room is an estimate (columns rebalance, questions move whole): step down if it overflows.
     for tried in dict.fromkeys((lines, (lines + ANSWER_LINES) // 2, ANSWER_LINES)):
-        final = handout_layout(book, chapter, paper, tried, header)
+        final = handout_layout(book, chapter, paper, tried, header, variant)
         if len(final.pages) <= len(first.pages):
             break
     return final
 
 
-def answer_lines(room_mm: float) -> int:
+def answer_lines(room_mm: float, pitch: float = LINE_MM) -> int:
     """Ruled lines under each question when each may grow by `room_mm`."""
-    return max(ANSWER_LINES, min(MAX_ANSWER_LINES, ANSWER_LINES + math.floor(room_mm / LINE_MM)))
+    return max(ANSWER_LINES, min(MAX_ANSWER_LINES, ANSWER_LINES + math.floor(room_mm / pitch)))
 
 
-def header_only(book: Book, chapter: Chapter, paper: str) -> Any:
+def styles(variant: str) -> list[str]:
+    sheet = VARIANTS[variant].stylesheet
+    return [*HANDOUT_STYLES, sheet] if sheet else HANDOUT_STYLES
+
+
+def header_only(book: Book, chapter: Chapter, paper: str, variant: str = "standard") -> Any:
     """The handout's first page with its header band and nothing else (to measure the band)."""
     empty = replace(chapter, blocks=(), footnotes=())
     return layout(
         book,
-        HANDOUT_STYLES,
+        styles(variant),
         "handout.html",
         size=PAPER_SIZES[paper],
         chapter=empty,
@@ -116,8 +148,9 @@ def header_only(book: Book, chapter: Chapter, paper: str) -> Any:
         paper=paper,
         short_link="",
         qr="",
-        answer_height=f"{ANSWER_LINES * LINE_MM + 1}mm",
+        answer_height=f"{ANSWER_LINES * VARIANTS[variant].line_mm + 1}mm",
         header_space="0mm",
+        variant=variant,
     )
 
 
@@ -164,7 +197,12 @@ def no_images(**_: Any) -> Any:
 
 
 def handout_layout(
-    book: Book, chapter: Chapter, paper: str, answer_lines: int, header_mm: float
+    book: Book,
+    chapter: Chapter,
+    paper: str,
+    answer_lines: int,
+    header_mm: float,
+    variant: str = "standard",
 ) -> Any:
     """The handout with `answer_lines` ruled lines per question and `header_mm` for the band."""
     url = book.meta.download_url
@@ -172,7 +210,7 @@ def handout_layout(
     blocks, lead_ins = lead_ins_of(chapter.blocks, questions)
     return layout(
         book,
-        HANDOUT_STYLES,
+        styles(variant),
         "handout.html",
         size=PAPER_SIZES[paper],
         chapter=chapter,
@@ -182,8 +220,9 @@ def handout_layout(
         paper=paper,
         short_link=short_link(url),
         qr=qr_code(url),
-        answer_height=f"{answer_lines * LINE_MM + 1}mm",
+        answer_height=f"{answer_lines * VARIANTS[variant].line_mm + 1}mm",
         header_space=f"{header_mm:.2f}mm",
+        variant=variant,
     )
 
 
@@ -258,12 +297,21 @@ def room_per_question(document: Any) -> tuple[float, float]:
     return stay, gather
 
 
+def variant_name(book: Book, variant: str) -> str:
+    """What a handout variant is called in the book's language ("large print")."""
+    if variant == "large-print":
+        return i18n.label_text(book.meta, "large-print", "large print")
+    if variant == "dyslexia":
+        return i18n.label_text(book.meta, "dyslexia-friendly", "dyslexia-friendly")
+    return i18n.label_text(book.meta, "standard-print", "standard print")
+
+
 def blank_page(book: Book, paper: str) -> Any:
     """An empty page of the paper, to start every handout of a combined file on a front side."""
     return layout(book, [], "handout-blank.html", size=PAPER_SIZES[paper]).pages[0]
 
 
-def combined(book: Book, documents: list[Any], paper: str) -> Any:
+def combined(book: Book, documents: list[Any], paper: str, variant: str = "standard") -> Any:
     """All handouts of one paper in one document, each starting on an odd page."""
     pages: list[Any] = []
     blank = None
@@ -279,7 +327,7 @@ def combined(book: Book, documents: list[Any], paper: str) -> Any:
         "handouts-title",
         "%(title)s: classroom handouts (%(paper)s)",
         title=book.meta.title,
-        paper=paper,
+        paper=paper if variant == "standard" else f"{paper}, {variant_name(book, variant)}",
     )
     result.metadata.description = i18n.label_text(
         book.meta,
@@ -291,7 +339,8 @@ def combined(book: Book, documents: list[Any], paper: str) -> Any:
 
 
 def render(book: Book, out_dir: Path) -> list[Output]:
-    """`handouts/<chapter-slug>-<paper>.pdf` per marked chapter and paper; all in one per paper."""
+    """`handouts/<chapter-slug>-<paper>[-<variant>].pdf` per marked chapter, paper and variant;
+    `handouts-<paper>[-<variant>].pdf` all in one (the standard variant has no suffix)."""
     chapters = book.handout_chapters
     if not chapters or not book.meta.handout_papers:
         return []
@@ -299,18 +348,27 @@ def render(book: Book, out_dir: Path) -> list[Output]:
     folder.mkdir(exist_ok=True)
     outputs = []
     for paper in book.meta.handout_papers:
-        documents = []
-        for chapter in chapters:
-            document = handout(book, chapter, paper)
-            problem = overflow(book, chapter, paper, len(document.pages))
-            if problem:
-                report(problem)
-            path = folder / f"{chapter.slug}-{paper}.pdf"
-            write(document, path, book)
-            outputs.append(Output("handout", path, len(document.pages), paper))
-            documents.append(document)
-        everything = combined(book, documents, paper)
-        path = out_dir / f"handouts-{paper}.pdf"
-        write(everything, path, book)
-        outputs.append(Output("handouts", path, len(everything.pages), paper))
+        for variant in book.meta.handout_variants:
+            outputs += render_variant(book, out_dir, paper, variant)
+    return outputs
+
+
+def render_variant(book: Book, out_dir: Path, paper: str, variant: str) -> list[Output]:
+    """Every handout of one paper and variant, and the file of them all."""
+    suffix = "" if variant == "standard" else f"-{variant}"
+    named = "" if variant == "standard" else variant
+    outputs, documents = [], []
+    for chapter in book.handout_chapters:
+        document = handout(book, chapter, paper, variant=variant)
+        problem = overflow(book, chapter, paper, len(document.pages), variant)
+        if problem:
+            report(problem)
+        path = out_dir / "handouts" / f"{chapter.slug}-{paper}{suffix}.pdf"
+        write(document, path, book)
+        outputs.append(Output("handout", path, len(document.pages), paper, named))
+        documents.append(document)
+    everything = combined(book, documents, paper, variant)
+    path = out_dir / f"handouts-{paper}{suffix}.pdf"
+    write(everything, path, book)
+    outputs.append(Output("handouts", path, len(everything.pages), paper, named))
     return outputs

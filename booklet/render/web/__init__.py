@@ -50,6 +50,7 @@ class Download:
     pages: int
     paper: str | None = None
     chapter: Chapter | None = None  # a handout's chapter
+    variant: str = ""  # a handout's variant other than the standard one
 
     @property
     def media_type(self) -> str:

@@ -76,9 +76,12 @@ def downloads(book: Book, outputs: list[Output], staging: Path) -> list[Download
         link(output.path, staging / FOLDER / book.meta.edition / href)
         chapter = None
         if output.kind == "handout" and output.paper:
-            chapter = chapters.get(output.path.stem.removesuffix(f"-{output.paper}"))
+            stem = output.path.stem.removesuffix(f"-{output.variant}" if output.variant else "")
+            chapter = chapters.get(stem.removesuffix(f"-{output.paper}"))
         size = output.path.stat().st_size
-        found.append(Download(output.kind, href, size, output.pages, output.paper, chapter))
+        found.append(
+            Download(output.kind, href, size, output.pages, output.paper, chapter, output.variant)
+        )
     return found
 
 
