@@ -120,7 +120,7 @@ def test_broken_manuscript_reports_every_error_and_keeps_dist(
     assert lines[0] == (
         "broken/book.yaml:13: error: unknown book.yaml key 'colour' (valid keys: title, subtitle, "
         "language, authors, publisher, date, identifier, description, rights, trim, "
-        "handout_papers, download_url, cover_image, cover_alt, cover_credit, slug, "
+        "handout_papers, handout_variants, download_url, cover_image, cover_alt, cover_credit, slug, "
         "accessibility_conformance, accessibility_certified_by, chapters, labels, isbn, "
         "back_cover, print)"
     )

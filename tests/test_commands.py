@@ -193,7 +193,9 @@ def test_only_help_lists_the_output_names() -> None:
 
     assert OUTPUT_NAMES == GROUPS
     result = CliRunner().invoke(main, ["build", "--help"])
-    assert "pdf, epub, print, imposed, cover, handouts, site" in " ".join(result.stdout.split())
+    assert "pdf, epub, print, imposed, cover, handouts, teacher, site" in " ".join(
+        result.stdout.split()
+    )
 
 
 def test_serve_on_a_taken_port_suggests_port_0() -> None:

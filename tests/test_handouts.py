@@ -158,6 +158,7 @@ def test_the_heading_before_the_questions_goes_with_them(tmp_path: Path) -> None
         qr="",
         answer_height="10mm",
         header_space="40mm",
+        variant="standard",
     )
     columns_end = html.index('<div class="handout-columns">')
     lead = html.index('<div class="handout-questions-heading">')

@@ -67,6 +67,7 @@ def test_booklet_builds_without_warnings(booklet_build: tuple[Path, object]) -> 
 def test_booklet_uses_every_sidebar_kind() -> None:
     book = load(MANUSCRIPT)
     used = {b.kind for c in book.chapters for b in c.blocks if isinstance(b, Sidebar)}
+    used |= {n.sidebar.kind for c in book.chapters for n in c.teacher}
     assert used == set(SCHEMAS)
 
 

@@ -76,13 +76,19 @@ def test_manifest_lists_print_imposed_and_handouts(manifest: dict[str, Any]) -> 
     assert imposed == {**imposed, "path": f"{SLUG}-imposed-A4.pdf", "paper": "A4"}
     assert imposed["pages"] == math.ceil(screen["pages"] / 4) * 2
     handouts = {(e["path"], e["paper"]) for e in entries(manifest, "handout")}
+    variants = ("", "-large-print", "-dyslexia")  # book.yaml: handout_variants
     assert handouts == {
-        (f"handouts/{slug}-{paper}.pdf", paper)
+        (f"handouts/{slug}-{paper}{variant}.pdf", paper)
         for slug in HANDOUT_CHAPTERS
         for paper in ("A4", "Letter")
+        for variant in variants
     }
     combined = {(e["path"], e["paper"]) for e in entries(manifest, "handouts")}
-    assert combined == {("handouts-A4.pdf", "A4"), ("handouts-Letter.pdf", "Letter")}
+    assert combined == {
+        (f"handouts-{paper}{variant}.pdf", paper)
+        for paper in ("A4", "Letter")
+        for variant in variants
+    }
     assert manifest["warnings"] == []
 
 

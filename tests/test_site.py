@@ -96,7 +96,9 @@ def test_site_is_in_the_manifest_with_the_downloads(built: tuple[Path, dict[str,
     assert site["sha256"] == sha256(out / site["path"])
     book = load(MANUSCRIPT)
     assert site["pages"] == len(book.chapters) + 3  # index, contents, glossary
-    offered = [o for o in source if o["kind"] != "site"]
+    offered = [o for o in source if o["kind"] not in ("site", "teacher")]
+    assert [o for o in source if o["kind"] == "teacher"]  # made, but never offered to pupils
+    assert not list((out / "site").rglob("*teacher*"))
     assert {o["kind"] for o in offered} >= {"pdf", "epub", "print", "imposed", "handouts"}
     for entry in offered:
         copy = out / "site" / "downloads" / entry["path"]

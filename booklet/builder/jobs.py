@@ -35,6 +35,7 @@ class Medium:
     render: Renderer
     shared_layout: bool = False  # reads the one screen layout: rendered in the book's job
     after_layout: bool = False  # needs the layout only (the EPUB's page-list), not the PDF's bytes
+    makes: Callable[[Book], bool] | None = None  # whether this book has anything of it to make
 
 
 MEDIA: dict[str, Medium] = {
@@ -45,7 +46,12 @@ MEDIA: dict[str, Medium] = {
     "cover": Medium(lazy("booklet.render.cover:render"), shared_layout=True),
     "handouts": Medium(lazy("booklet.render.handouts:render")),
     # Page numbers from the one layout; for teachers only (the site does not offer it).
-    "teacher": Medium(lazy("booklet.render.teacher:render"), shared_layout=True, after_layout=True),
+    "teacher": Medium(
+        lazy("booklet.render.teacher:render"),
+        shared_layout=True,
+        after_layout=True,
+        makes=lambda book: any(chapter.teacher for chapter in book.chapters),
+    ),
 }
 SITE = "site"  # made after the others, from their finished files (see `builder.site_job`)
 GROUPS = (*MEDIA, SITE)  # the names `--only` takes
@@ -69,8 +75,14 @@ def laid_out(book: Book) -> object:
     return importlib.import_module("booklet.render.pdf").screen_document(book)
 
 
+def makes_something(medium: Medium, book: Book) -> bool:
+    return medium.makes is None or medium.makes(book)
+
+
 def plan(book: Book, names: list[str]) -> list[Job]:
-    """The jobs for the chosen renderers: the shared-layout ones together, handouts per paper."""
+    """The jobs for the chosen renderers: the shared-layout ones together, handouts per paper
+    and variant; a medium the book has nothing for (no teacher's notes) is left out."""
+    names = [name for name in names if makes_something(MEDIA[name], book)]
     shared = tuple(name for name in names if MEDIA[name].shared_layout)
     early = tuple(name for name in shared[1:] if MEDIA[name].after_layout)
     edition = f" ({book.meta.edition})" if book.meta.edition else ""

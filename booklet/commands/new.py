@@ -96,6 +96,9 @@ trim: A5
 # The papers the classroom handouts are made for: A4, Letter, or both (the default).
 handout_papers: [A4, Letter]
 
+# The handouts' variants: standard, large-print and dyslexia (dyslexia-friendly).
+# handout_variants: [standard, large-print, dyslexia]
+
 # Where readers can download the booklet; the handouts carry it as a QR code.
 # download_url: "https://example.org/my-booklet"
 

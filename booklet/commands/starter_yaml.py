@@ -44,6 +44,9 @@ trim: A5
 # Les papiers des fiches pour la classe : A4, Letter, ou les deux (par défaut).
 handout_papers: [A4, Letter]
 
+# Les versions des fiches : standard, large-print (gros caractères), dyslexia (adaptée à la dyslexie).
+# handout_variants: [standard, large-print, dyslexia]
+
 # L'adresse où télécharger la brochure ; les fiches la portent avec un code QR.
 # download_url: "https://example.org/ma-brochure"
 
@@ -121,6 +124,9 @@ trim: A5
 
 # Het papier van de werkbladen voor de klas: A4, Letter, of beide (standaard).
 handout_papers: [A4, Letter]
+
+# De versies van de werkbladen: standard, large-print (grootletter), dyslexia (dyslexievriendelijk).
+# handout_variants: [standard, large-print, dyslexia]
 
 # Waar lezers de brochure kunnen downloaden; de werkbladen dragen het adres met een QR-code.
 # download_url: "https://example.org/mijn-brochure"
@@ -200,6 +206,9 @@ trim: A5
 
 # Das Papier der Arbeitsblätter: A4, Letter oder beides (Standard).
 handout_papers: [A4, Letter]
+
+# Die Fassungen der Arbeitsblätter: standard, large-print (Großdruck), dyslexia (legasthenikerfreundlich).
+# handout_variants: [standard, large-print, dyslexia]
 
 # Wo Lesende das Heft herunterladen können; die Arbeitsblätter tragen die Adresse als QR-Code.
 # download_url: "https://example.org/mein-heft"

@@ -84,8 +84,10 @@ def parse_chapter(
             flush(state, segment, env)
             follows = state.out.blocks[-1] if state.out.blocks and not segment else None
             segment = []
+            words = state.out.words
             made = sidebar(state, token)
             if made and made.kind == "teacher":
+                state.out.words = words  # the book's length is what pupils read
                 state.out.teacher.append(teacher_notes(made, follows))
             elif made:
                 state.out.blocks.append(made)
