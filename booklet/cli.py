@@ -39,7 +39,7 @@ class Seconds(click.types.FloatParamType):
 
 # The names `--only` takes (builder.jobs.GROUPS, which a test keeps in step; importing it here
 # would load the whole builder for `--help`).
-OUTPUT_NAMES = ("pdf", "epub", "print", "imposed", "cover", "handouts", "site")
+OUTPUT_NAMES = ("pdf", "epub", "print", "imposed", "cover", "handouts", "teacher", "site")
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"]}

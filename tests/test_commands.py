@@ -141,6 +141,7 @@ def test_new_then_build_strict(tmp_path: Path) -> None:
     book = load(folder)
     assert book.meta.title == "Our Town" and book.meta.language == "nl"
     kinds = {s.kind for c in book.chapters for s in c.sidebars}
+    kinds |= {n.sidebar.kind for c in book.chapters for n in c.teacher}
     assert kinds == set(SCHEMAS)
     for chapter in book.chapters:  # each sidebar uses every field of its kind
         for sidebar in chapter.sidebars:
@@ -287,7 +288,8 @@ def test_the_starter_is_written_in_the_books_language(
     for chapter in book.chapters:
         for sidebar in chapter.sidebars:
             assert {name for name, _ in sidebar.fields} == set(SCHEMAS[sidebar.kind].fields)
-    assert {s.kind for c in book.chapters for s in c.sidebars} == set(SCHEMAS)
+    kinds = {s.kind for c in book.chapters for s in c.sidebars}
+    assert kinds | {n.sidebar.kind for c in book.chapters for n in c.teacher} == set(SCHEMAS)
     assert book.warnings == ()
     from booklet.load.meta import BOOK_KEYS
 

@@ -228,7 +228,7 @@ glossary at the end of the booklet.
 Any Markdown at all: paragraphs, **strong** text, lists.
 :::
 
-The kind `questions` is shown in [the classroom chapter](03-classroom.md#questions-to-discuss).
+The kinds `questions` and `teacher` are shown in [the classroom chapter](03-classroom.md#questions-to-discuss).
 """
 
 CLASSROOM = """\
@@ -248,6 +248,11 @@ handout chapter short: the build says when one does not fit its sheet, and by ho
 :::{questions}
 1. What is your booklet about, in one sentence?
 2. Who will read it, and what should they know afterwards?
+:::
+
+:::{teacher}
+1. Notes for the teacher, never shown to pupils: what a good answer can draw on.
+2. They are printed in the teacher's guide, beside the question they follow.
 :::
 """
 

@@ -111,7 +111,7 @@ aussi dans le glossaire à la fin de la brochure.
 N'importe quel Markdown : des paragraphes, du texte **fort**, des listes.
 :::
 
-La sorte `questions` est montrée dans [le chapitre pour la classe](03-en-classe.md#questions).
+Les sortes `questions` et `teacher` sont montrées dans [le chapitre pour la classe](03-en-classe.md#questions).
 """,
     ),
     (
@@ -133,6 +133,11 @@ feuille, et de combien il la dépasse.
 :::{{questions}}
 1. De quoi parle votre brochure, en une phrase ?
 2. Qui va la lire, et que devra-t-on savoir après l'avoir lue ?
+:::
+
+:::{{teacher}}
+1. Des notes pour l'enseignant, jamais montrées aux élèves : sur quoi une bonne réponse peut s'appuyer.
+2. Elles sont imprimées dans le guide de l'enseignant, à côté de la question qu'elles suivent.
 :::
 """,
     ),
@@ -240,7 +245,7 @@ woordenlijst achter in de brochure.
 Alle Markdown die je wilt: alinea's, **vette** tekst, lijsten.
 :::
 
-De soort `questions` staat in [het hoofdstuk voor de klas](03-in-de-klas.md#vragen).
+De soorten `questions` en `teacher` staan in [het hoofdstuk voor de klas](03-in-de-klas.md#vragen).
 """,
     ),
     (
@@ -262,6 +267,11 @@ lang het is.
 :::{{questions}}
 1. Waarover gaat je brochure, in één zin?
 2. Wie gaat ze lezen, en wat moeten ze daarna weten?
+:::
+
+:::{{teacher}}
+1. Notities voor de leerkracht, nooit getoond aan leerlingen: waarop een goed antwoord kan steunen.
+2. Ze staan in de handleiding voor de leerkracht, naast de vraag die ze volgen.
 :::
 """,
     ),
@@ -369,7 +379,7 @@ im Glossar am Ende des Heftes.
 Beliebiges Markdown: Absätze, **fetter** Text, Listen.
 :::
 
-Die Art `questions` zeigt [das Kapitel für den Unterricht](03-im-unterricht.md#fragen).
+Die Arten `questions` und `teacher` zeigt [das Kapitel für den Unterricht](03-im-unterricht.md#fragen).
 """,
     ),
     (
@@ -391,6 +401,11 @@ wie viel.
 :::{{questions}}
 1. Worum geht es in Ihrem Heft, in einem Satz?
 2. Wer wird es lesen, und was sollen die Lesenden danach wissen?
+:::
+
+:::{{teacher}}
+1. Hinweise für die Lehrkraft, die Schülerinnen und Schüler nie sehen: worauf eine gute Antwort zurückgreifen kann.
+2. Sie stehen in der Handreichung für Lehrkräfte, neben der Frage, der sie folgen.
 :::
 """,
     ),
