@@ -69,11 +69,35 @@ def generate(source: Path, dest: Path, pages: int) -> Path:
         order.extend(names[p.name] for p in files)
     meta = yaml.safe_load((source / "book.yaml").read_text(encoding="utf-8")) or {}
     meta["chapters"] = order
-    meta["title"] = f"{meta.get('title', 'Book')} ({pages} pages)"
+    title = str(meta.get("title", "Book"))
+    meta["title"] = f"{title} ({pages} pages)"
     (dest / "book.yaml").write_text(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
+    retitle_translations(dest, title, f" ({pages} pages)")
     return dest
+
+
+def retitle_translations(dest: Path, title: str, suffix: str) -> None:
+    """The copied catalogues' book title follows the new one (a message for a text the source
+    no longer has is an error); the chapters' copies have no catalogues and show the source."""
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+
+    for po in sorted(dest.glob("translations/*/book.po")):
+        with po.open("rb") as file:
+            catalog = read_po(file)
+        message = catalog.get(title, "book: title")
+        if message is None:
+            continue
+        catalog.delete(title, "book: title")
+        catalog.add(
+            title + suffix, message.string + suffix, message.locations, context="book: title"
+        )
+        out = io.BytesIO()
+        write_po(out, catalog, width=0)
+        po.write_bytes(out.getvalue())
 
 
 def name_of(path: Path, copy: int, number: int) -> str:

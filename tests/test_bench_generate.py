@@ -69,3 +69,13 @@ def test_a_600_page_book_of_the_booklets_density_loads(tmp_path: Path) -> None:
     assert sidebars == copies_for(SHIPPED, 600) * sum(
         len(c.sidebars) for c in load(SHIPPED).chapters
     )
+
+
+def test_a_generated_book_keeps_its_editions_loadable(tmp_path: Path) -> None:
+    """The bench builds every edition of the generated books: their catalogues' book title
+    follows the new one, and the folded front matter of the copies reads back."""
+    folder = generate(SHIPPED, tmp_path / "m", 60)
+    for language in ("nl", "fr"):
+        book = load(folder, language=language)
+        assert book.meta.title.endswith(" (60 pages)")
+        assert book.meta.title != load(folder).meta.title

@@ -140,6 +140,34 @@ def test_local_number_formats_are_the_same_number() -> None:
     assert book.meta.translation == (32, 32, 0)
 
 
+def test_a_value_folded_onto_several_lines_is_one_message(tmp_path: Path) -> None:
+    """A long front-matter value folded onto the next line (as yaml.safe_dump writes it), or
+    a block scalar, is one message, and its translation replaces all its lines (it broke the
+    edition's front matter: 'invalid YAML' in the 150-page benchmark)."""
+    import yaml
+
+    from booklet.load.segments import replaced
+
+    text = (
+        "---\ntitle: One\nsummary: A summary long enough to be folded by YAML onto\n"
+        "  a second line.\nshort_title: >\n  Short\n  one\n---\n\nBody.\n"
+    )
+    found = [s for s in segments(text) if s.context.startswith("front matter")]
+    assert [(s.context, s.text) for s in found] == [
+        ("front matter: title", "One"),
+        ("front matter: summary", "A summary long enough to be folded by YAML onto a second line."),
+        ("front matter: short_title", "Short one"),
+    ]
+    again = replaced(text, found, lambda s: f"«{s.text.strip()}»")
+    front = yaml.safe_load(again.split("---")[1])
+    assert front == {
+        "title": "«One»",
+        "summary": "«A summary long enough to be folded by YAML onto a second line.»",
+        "short_title": "«Short one»",
+    }
+    assert again.endswith("---\n\nBody.\n")
+
+
 def test_segments_put_back_give_the_source_again() -> None:
     for path in sorted((ROOT / "manuscript").glob("*.md")):
         text = path.read_text(encoding="utf-8")

@@ -104,11 +104,21 @@ def front_matter(scanner: Scanner) -> int:
 
 
 def yaml_key(scanner: Scanner, number: int, keys: tuple[str, ...], where: str) -> None:
-    """A one-line `key: value` among `keys` as a segment (its value, unquoted)."""
+    """A `key: value` among `keys` as a segment (its value as YAML reads it), the value's
+    indented continuation lines included: a long value folded onto the next lines, or a block
+    scalar (`summary: >`), is one message, and its translation replaces all of its lines."""
     key, _, value = scanner.lines[number].partition(":")
-    if key in keys and value.strip():
-        start = len(key) + 1 + (len(value) - len(value.lstrip()))
-        scanner.add(f"{where}: {key}", number + 1, start, yaml_text(value.strip()))
+    if key not in keys or not value.strip():
+        return
+    last = number
+    while last + 1 < len(scanner.lines) and scanner.lines[last + 1][:1] in (" ", "\t"):
+        last += 1
+    start = len(key) + 1 + (len(value) - len(value.lstrip()))
+    source = "\n".join([value, *scanner.lines[number + 1 : last + 1]])
+    text = yaml_text(source.strip()) if last > number else yaml_text(value.strip())
+    if text.strip():
+        end_col = len(scanner.lines[last]) if last > number else start + len(text)
+        scanner.found.append(Segment(f"{where}: {key}", text, number + 1, last + 2, start, end_col))
 
 
 def book_segments(text: str) -> list[Segment]:
@@ -120,11 +130,14 @@ def book_segments(text: str) -> list[Segment]:
 
 
 def yaml_text(value: str) -> str:
-    """A one-line YAML scalar's text (quotes removed the YAML way), for the message."""
+    """A YAML scalar's text (quotes removed, folded lines joined the YAML way), for the
+    message."""
     import yaml
 
     try:
-        loaded = yaml.safe_load(value)
+        loaded = (
+            yaml.safe_load(f"value: {value}")["value"] if "\n" in value else yaml.safe_load(value)
+        )
     except yaml.YAMLError:
         return value
     return loaded if isinstance(loaded, str) else value
@@ -254,7 +267,7 @@ def replaced(text: str, found: list[Segment], translate: Callable[[Segment], str
         if segment.context.startswith(("front matter:", "book:")):
             new = json.dumps(new, ensure_ascii=False)  # a YAML double-quoted scalar
             head = lines[first][: segment.start_col]
-            lines[first] = head + new
+            lines[first : last + 1] = [head + new]  # a value folded on several lines: one
             continue
         if segment.end - segment.line == 1:
             new = new.replace("\n", " ")
