@@ -79,3 +79,19 @@ def test_a_generated_book_keeps_its_editions_loadable(tmp_path: Path) -> None:
         book = load(folder, language=language)
         assert book.meta.title.endswith(" (60 pages)")
         assert book.meta.title != load(folder).meta.title
+
+
+def test_untranslated_chapters_of_an_edition_give_well_formed_documents(tmp_path: Path) -> None:
+    """The copies have no catalogues: every block falls back to English, marked with its
+    `lang`; a term's definition and a footnote are made inline, and their marked paragraph
+    was left open inside a span ('Opening and ending tag mismatch' in the French EPUB)."""
+    from lxml import etree
+
+    from booklet.render.epub.documents import content_documents
+
+    book = load(generate(SHIPPED, tmp_path / "m", 30), language="fr")
+    for document in content_documents(book):
+        root = etree.fromstring(document.text.encode())  # raises on malformed markup
+        assert root is not None
+    definitions = [d for d in content_documents(book) if 'class="term-definition"' in d.text]
+    assert any('<span class="term-definition"><span lang="en">' in d.text for d in definitions)

@@ -17,7 +17,6 @@ from booklet.model import Book, Chapter
 from booklet.resources import TEMPLATES
 
 NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)"[^>]*>(\d+)</a>')
-PARAGRAPH = re.compile(r"</?p>")
 HREF = re.compile(r'href="#([^"]+)"')
 IN_PAGE_LINK = re.compile(r'<a\s[^>]*?href="#([^"]+)"[^>]*>(.*?)</a>', re.S)
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
@@ -37,7 +36,7 @@ def inline_notes(html: str, chapter: Chapter) -> Markup:
         note = notes.get(match.group(2))
         if note is None:
             return match.group(0)
-        body = PARAGRAPH.sub(" ", note.html).strip()
+        body = unwrap(note.html).strip()
         return f'<span class="footnote" id="{note.id}">{body}</span>'
 
     return Markup(NOTEREF.sub(replace, html))
@@ -49,6 +48,21 @@ def epub_href(book: Book, target: str, suffix: str = ".xhtml") -> str:
         return f"glossary{suffix}#{target}"
     chapter = book.chapter_of(target)
     return f"{chapter.slug}{suffix}#{target}" if chapter else f"#{target}"
+
+
+WHOLE_PARAGRAPH = re.compile(r"<p( [^<>]*)?>(.*?)</p>", re.S)
+
+
+def unwrap(html: str) -> str:
+    """Paragraphs made inline (a term's definition after its name): each paragraph's content
+    followed by a space; one with attributes (an untranslated block's `lang`) becomes a span
+    that keeps them, so the text stays marked and the markup stays well-formed."""
+
+    def inline(match: re.Match[str]) -> str:
+        attributes, content = match.group(1), match.group(2)
+        return f"<span{attributes}>{content}</span> " if attributes else f"{content} "
+
+    return WHOLE_PARAGRAPH.sub(inline, html)
 
 
 def glossary_id(term_id: str) -> str:
@@ -133,6 +147,7 @@ def environment(language: str = "en", labels: tuple[tuple[str, str], ...] = ()) 
         i18n.translations(language, labels), newstyle=True
     )
     env.filters["inline_notes"] = inline_notes
+    env.filters["unwrap"] = unwrap
     env.filters["epub_links"] = epub_links
     env.filters["glossary_id"] = glossary_id
     env.filters["local_links"] = local_links
