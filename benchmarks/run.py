@@ -38,6 +38,8 @@ from benchmarks.generate import generate, pandoc_markdown  # noqa: E402
 
 RESULTS = PROJECT / "benchmarks" / "results"
 EDITED_CHAPTER = 2  # the chapter (in book order) the "one chapter edited" case changes
+HANDOUT_CHAPTER = 1  # ... and a chapter with handouts, for "one handout chapter edited"
+TIMEOUT = "7200"  # seconds: the 500-page book's every-edition build must finish, not time out
 
 
 @dataclass
@@ -110,7 +112,8 @@ class Bench:
             command += ["--lang", book_meta(manuscript)["language"]]
         cache = cache or Path(tempfile.mkdtemp(prefix="cache-", dir=self.work))
         env = {**self.env, "BOOKLET_CACHE": str(cache)}
-        return measure([*command, "--out", str(out), "--quiet", *options], env=env)
+        command += ["--out", str(out), "--quiet", "--timeout", TIMEOUT]
+        return measure([*command, *options], env=env)
 
     def pandoc_run(self, source: Path, out: Path, manuscript: Path) -> Sample:
         meta = book_meta(manuscript)
@@ -166,6 +169,19 @@ class Bench:
                     f"{name}/edited",
                     "our rebuild, one chapter edited",
                     self.ours(manuscript, out, cache=cache),
+                )
+                edit(manuscript, run, HANDOUT_CHAPTER)
+                self.record(
+                    f"{name}/edited-handout",
+                    "our rebuild, one handout chapter edited",
+                    self.ours(manuscript, out, cache=cache),
+                )
+                again = self.work / f"{name}-epub-again"
+                shutil.rmtree(again, ignore_errors=True)
+                self.record(
+                    f"{name}/epub-again",
+                    "our EPUB only, layout unchanged (page map kept)",
+                    self.ours(manuscript, again, "--only", "epub", cache=cache),
                 )
             if (manuscript / "translations").is_dir():
                 every = self.work / f"{name}-editions"
@@ -323,11 +339,12 @@ def book_meta(manuscript: Path) -> dict[str, Any]:
     return dict(yaml.safe_load((manuscript / "book.yaml").read_text(encoding="utf-8")))
 
 
-def edit(manuscript: Path, run: int) -> None:
-    """Change one chapter as an author would: one more sentence at its end."""
+def edit(manuscript: Path, run: int, number: int = 0) -> None:
+    """Change one chapter as an author would: one more sentence at its end (by default the
+    `EDITED_CHAPTER`, not a handout)."""
     from benchmarks.generate import chapters
 
-    chapter = chapters(manuscript)[EDITED_CHAPTER - 1]
+    chapter = chapters(manuscript)[(number or EDITED_CHAPTER) - 1]
     text = chapter.read_text(encoding="utf-8").rstrip("\n")
     chapter.write_text(
         f"{text}\n\nA sentence added while editing, for run {run + 1}.\n", encoding="utf-8"
@@ -416,6 +433,18 @@ def targets(bench: Bench) -> list[Target]:
         (
             "rebuild, one chapter edited ≤ 50% of full",
             ratio(bench, "booklet/edited", full),
+            0.5,
+            "{:.0%}",
+        ),
+        (
+            "one handout chapter edited ÷ full: no target (its handouts only; tests/test_speed)",
+            ratio(bench, "booklet/edited-handout", full),
+            float("inf"),
+            "{:.0%}",
+        ),
+        (
+            "EPUB only, layout unchanged ≤ 50% of a cold EPUB only (page map kept)",
+            ratio(bench, "booklet/epub-again", "booklet/epub"),
             0.5,
             "{:.0%}",
         ),

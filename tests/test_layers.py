@@ -27,6 +27,7 @@ WEASYPRINT_BOUNDARY = {
     "booklet.render.fetcher",
     "booklet.render.columns",
     "booklet.render.tagging",
+    "booklet.render.subsetting",
 }
 MAX_MODULE_LINES, MAX_FUNCTION_LINES, MAX_CLASS_LINES, MAX_TOP_MODULES = 450, 80, 250, 12
 # Over the limits until their split lands (#20: load/ into steps and rules, preview/ into loop,

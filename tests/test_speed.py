@@ -31,8 +31,13 @@ from booklet.model import Book, Output
 
 OVERFLOW = ROOT / "tests" / "print" / "manuscript"
 SLOW_BUILD = ROOT / "tests" / "interrupts" / "slow_build.py"
-JOBS = ["pdf, epub, print, imposed, cover", "handouts A4", "handouts Letter"]
-SITE_MADE, SITE_KEPT = "rendering site", "site: inputs unchanged, outputs kept"  # made last
+JOBS = ["pdf, epub, print, imposed, cover", "handout first A4", "handout first Letter"]
+# Made last, from the others' files: the handouts joined, then the site.
+JOINED_MADE, JOINED_KEPT = (
+    "rendering handouts, all in one",
+    "handouts, all in one: inputs unchanged, outputs kept",
+)
+SITE_MADE, SITE_KEPT = "rendering site", "site: inputs unchanged, outputs kept"
 
 
 def built(manuscript: Path, out: Path, **options: object) -> tuple[list[str], dict[str, int]]:
@@ -59,10 +64,11 @@ def sample(tmp_path: Path) -> Path:
 def test_an_unchanged_rebuild_keeps_every_output(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     steps, first = built(sample, out)
-    assert steps[-2:] == [f"rendering {'; '.join(JOBS)}", SITE_MADE]
+    assert steps[-3:] == [f"rendering {'; '.join(JOBS)}", JOINED_MADE, SITE_MADE]
     before = manifest(out)
     steps, second = built(sample, out)
-    assert steps[1:] == [f"{job}: inputs unchanged, outputs kept" for job in JOBS] + [SITE_KEPT]
+    kept = [f"{job}: inputs unchanged, outputs kept" for job in JOBS]
+    assert steps[1:] == [*kept, JOINED_KEPT, SITE_KEPT]
     assert second == first  # the same files, linked into the new output folder
     assert manifest(out) == before
 
@@ -72,7 +78,7 @@ def test_force_renders_everything_again_to_the_same_bytes(sample: Path, tmp_path
     _, first = built(sample, out)
     before = manifest(out)
     steps, second = built(sample, out, force=True)
-    assert steps[-2:] == [f"rendering {'; '.join(JOBS)}", SITE_MADE]
+    assert steps[-3:] == [f"rendering {'; '.join(JOBS)}", JOINED_MADE, SITE_MADE]
     assert all(second[path] != inode for path, inode in first.items())
     assert manifest(out) == before
 
@@ -85,9 +91,10 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
         chapter.write("\nA sentence added while editing.\n")
     steps, second = built(sample, out)
     assert steps[1:] == [
-        "handouts A4: inputs unchanged, outputs kept",
-        "handouts Letter: inputs unchanged, outputs kept",
+        "handout first A4: inputs unchanged, outputs kept",
+        "handout first Letter: inputs unchanged, outputs kept",
         "rendering pdf, epub, print, imposed, cover",
+        JOINED_KEPT,
         SITE_MADE,
     ]
     kept = {path for path in first if path.startswith("handouts")}
@@ -98,7 +105,58 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
     with (sample / "01-first.md").open("a", encoding="utf-8") as chapter:
         chapter.write("\nAnother sentence.\n")
     steps, _ = built(sample, out)
-    assert steps[1:] == [f"rendering {'; '.join(JOBS)}", SITE_MADE]
+    assert steps[1:] == [f"rendering {'; '.join(JOBS)}", JOINED_MADE, SITE_MADE]
+
+
+def test_editing_a_handout_chapter_renders_its_handouts_and_no_other(
+    sample: Path, tmp_path: Path
+) -> None:
+    """With two handout chapters, an edit to one makes its handouts and the files of them all
+    again, and keeps the other's handouts as they were (the same files)."""
+    second = sample / "02-second.md"
+    second.write_text(second.read_text().replace("handout: false", "handout: true"))
+    out = tmp_path / "dist"
+    _, first = built(sample, out)
+    with (sample / "01-first.md").open("a", encoding="utf-8") as chapter:
+        chapter.write("\nAnother sentence.\n")
+    steps, again = built(sample, out)
+    assert steps[1:] == [
+        "handout second A4: inputs unchanged, outputs kept",
+        "handout second Letter: inputs unchanged, outputs kept",
+        "rendering pdf, epub, print, imposed, cover; handout first A4; handout first Letter",
+        JOINED_MADE,
+        SITE_MADE,
+    ]
+    handouts = {path for path in first if path.startswith("handouts/")}
+    assert {path for path in handouts if first[path] == again[path]} == {
+        "handouts/second-A4.pdf",
+        "handouts/second-Letter.pdf",
+    }
+    joined = PdfReader(out / "handouts-A4.pdf")
+    assert "Another sentence." in "".join(page.extract_text() for page in joined.pages)
+
+
+def test_an_epub_alone_reuses_the_page_map_of_an_unchanged_layout(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second EPUB-only build of the same layout takes its page-list and cover from the disk
+    cache: laying the book out would fail here, and the EPUB is the same, byte for byte."""
+    from booklet.render.epub import pagemap
+
+    built(sample, tmp_path / "first", only=["epub"])
+    pagemap.page_map.cache_clear()
+
+    def no_layout(book: Book) -> None:
+        raise AssertionError("the book was laid out again")
+
+    monkeypatch.setattr(pagemap, "screen_document", no_layout)
+    built(sample, tmp_path / "second", only=["epub"])
+    epubs = [(tmp_path / name / "sample-booklet.epub").read_bytes() for name in ("first", "second")]
+    assert epubs[0] == epubs[1]
+    with (sample / "02-second.md").open("a", encoding="utf-8") as chapter:
+        chapter.write("\nA sentence that moves the pages.\n")
+    with pytest.raises(RenderCrash, match="laid out again"):  # another layout: another map
+        built(sample, tmp_path / "third", only=["epub"])
 
 
 def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path) -> None:
@@ -110,7 +168,9 @@ def test_an_output_changed_since_is_rendered_again(sample: Path, tmp_path: Path)
     steps, _ = built(sample, out)
     assert steps[1:] == [
         "pdf, epub, print, imposed, cover: inputs unchanged, outputs kept",
-        "rendering handouts A4; handouts Letter",
+        "handout first Letter: inputs unchanged, outputs kept",
+        "rendering handout first A4",
+        JOINED_MADE,
         SITE_MADE,
     ]
     assert manifest(out) == before

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from booklet.builder import jobs
+from booklet.assets.digest import images_digest
+from booklet.builder import events, jobs
 from booklet.builder.deadline import checkpoint, deferred
+from booklet.builder.events import Event
 from booklet.builder.jobs import SITE, Job, JobResult
 from booklet.builder.outdir import (
     check_out_dir,
@@ -30,14 +32,13 @@ from booklet.builder.outdir import (
     swap_in,
 )
 from booklet.builder.reuse import (
-    images_digest,
     job_entries,
     job_key,
     previous_manifest,
     reuse,
     sha256_of,
 )
-from booklet.builder.workers import run_jobs
+from booklet.builder.workers import edition, out_folder, run_jobs
 from booklet.confine import Refusal
 from booklet.errors import SWAPPED, BuildError, Diagnostic, ManuscriptError
 from booklet.load import load
@@ -84,6 +85,7 @@ def build(
     strict: bool = False,
     force: bool = False,
     languages: list[str] | None = None,
+    watch: Callable[[Event], None] = events.ignore,
 ) -> Result:
     """Load the manuscript once, run every renderer, write the manifest, swap the outputs in.
 
@@ -92,7 +94,8 @@ def build(
     unless `force`; an output folder holding another book's outputs is refused, unless
     `force`. With `strict`,
     problems renderers report (a handout longer than its sheet) are errors: the build raises
-    `ManuscriptError` and the previous outputs stay in place.
+    `ManuscriptError` and the previous outputs stay in place. `watch` gets what every process
+    of the build is doing as it happens (jobs started and done, pages laid out).
     """
     out_dir = out_dir.resolve()
     check_out_dir(manuscript, out_dir)
@@ -104,6 +107,8 @@ def build(
     clean_stale(out_dir)
     staging = make_staging(out_dir)
     swapped = False
+    events.watch_weasyprint()
+    events.send_to(watch)
     try:
         with fixed_timestamps(books[0]):
             planned, keys, results = make_outputs(books, only, force, out_dir, staging, progress)
@@ -118,6 +123,8 @@ def build(
         else:
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        events.send_to(events.ignore)
     return Result(
         outputs=[
             dataclasses.replace(o, path=out_dir / o.path.relative_to(staging)) for o in outputs
@@ -174,21 +181,19 @@ def make_outputs(
         refused = [message for result in results for message in result.refused]
         if refused:  # refusals that a library swallowed still fail the build
             raise BuildError(dict.fromkeys(refused))
+        stage = Stage(images, previous, out_dir, staging, progress)
+        for book in books if "handouts" in names else []:
+            handouts = [o for o in outputs_of(book, planned, results) if o.kind == "handout"]
+            if handouts:
+                add(planned, keys, results, combined_job(book, handouts, stage))
         on_site = site_editions(books)
         for book in books if site else []:
-            outputs = [
-                o
-                for job, made in zip(planned, results, strict=True)
-                if job.book.meta.language == book.meta.language
-                for o in made.outputs
-            ]
-            key, result = site_job(
-                book, outputs, on_site, images, previous, out_dir, staging, progress
+            add(
+                planned,
+                keys,
+                results,
+                site_job(book, outputs_of(book, planned, results), on_site, stage),
             )
-            edition = f" ({book.meta.edition})" if book.meta.edition else ""
-            planned.append(Job(SITE + edition, (SITE,), book))
-            keys.append(key)
-            results.append(result)
     except BaseException as exc:
         if isinstance(exc, Refusal):  # a mixin: every refused read, whatever its exception type
             raise BuildError([str(exc)]) from None
@@ -235,41 +240,102 @@ def site_editions(books: list[Book]) -> tuple[Edition, ...]:
     return tuple(edition(book) for book in books) if len(books) > 1 else ()
 
 
-def site_job(
-    book: Book,
-    outputs: list[Output],
-    editions: tuple[Edition, ...],
-    images: bytes,
-    previous: dict[str, object],
-    out_dir: Path,
-    staging: Path,
-    progress: Callable[[str], None],
-) -> tuple[str, JobResult]:
-    """The site from the finished `outputs`, or the previous one if nothing it shows changed."""
-    from booklet.render.web import site
+@dataclass(frozen=True)
+class Stage:
+    """What a job made from other jobs' finished files needs to be reused or made."""
 
+    images: bytes
+    previous: dict[str, object]
+    out_dir: Path
+    staging: Path
+    progress: Callable[[str], None]
+
+
+def outputs_of(book: Book, planned: list[Job], results: list[JobResult]) -> list[Output]:
+    """The outputs made so far for one edition."""
+    return [
+        output
+        for job, made in zip(planned, results, strict=True)
+        if job.book.meta.language == book.meta.language
+        for output in made.outputs
+    ]
+
+
+def add(
+    planned: list[Job], keys: list[str], results: list[JobResult], made: tuple[Job, str, JobResult]
+) -> None:
+    job, key, result = made
+    planned.append(job)
+    keys.append(key)
+    results.append(result)
+
+
+def files_digest(outputs: list[Output], staging: Path) -> bytes:
+    """What a job made from other outputs reads of them: their names, pages and bytes."""
     made = hashlib.sha256()
     for output in outputs:
         made.update(f"{output.kind} {output.pages} {output.paper} {output.variant} ".encode())
         made.update(f"{output.path.relative_to(staging).as_posix()} ".encode())
         made.update(f"{sha256_of(output.path)}\n".encode())
+    return made.digest()
+
+
+def derived_job(
+    job: Job,
+    renderer: Callable[..., object],
+    made: bytes,
+    make: Callable[[], JobResult],
+    stage: Stage,
+) -> tuple[Job, str, JobResult]:
+    """A job made from other jobs' files (`made` hashes what it reads of them): the previous
+    build's outputs if its key is unchanged, else `make()`."""
+    key = job_key(job, {job.renderers[0]: renderer}, stage.images, made)
+    reused = reuse(key, stage.previous, stage.out_dir, stage.staging)
+    if reused is not None:
+        stage.progress(f"{job.name}: inputs unchanged, outputs kept")
+        return job, key, reused
+    stage.progress(f"rendering {job.name}")
+    events.running(job.name)
+    result = make()
+    checkpoint()
+    events.emit(events.DONE, job.name)
+    return job, key, result
+
+
+def combined_job(book: Book, handouts: list[Output], stage: Stage) -> tuple[Job, str, JobResult]:
+    """The files of all handouts of each paper and variant, joined from the finished ones."""
+    from booklet.render.handouts import render_combined
+
+    job = Job("handouts, all in one" + edition(book), ("handouts",), book)
+
+    def make() -> JobResult:
+        return JobResult(render_combined(book, out_folder(book, stage.staging), handouts))
+
+    return derived_job(job, render_combined, files_digest(handouts, stage.staging), make, stage)
+
+
+def site_job(
+    book: Book, outputs: list[Output], editions: tuple[Edition, ...], stage: Stage
+) -> tuple[Job, str, JobResult]:
+    """The site from the finished `outputs`, or the previous one if nothing it shows changed."""
+    from booklet.render.web import site
+
+    made = hashlib.sha256(files_digest(outputs, stage.staging))
     for other in editions:  # the switch links to each edition's pages
         pages = " ".join(sorted(other.pages))
         made.update(f"{other.language} {other.folder} {other.url} {other.share} {pages}\n".encode())
-    key = job_key(Job(SITE, (SITE,), book), {SITE: site.render}, images, made.digest())
-    reused = reuse(key, previous, out_dir, staging)
-    if reused is not None:
-        progress(f"{SITE}: inputs unchanged, outputs kept")
-        return key, reused
-    progress(f"rendering {SITE}")
-    output, files = site.render(book, staging, outputs, editions)
-    checkpoint()
-    listed = [
-        (path.relative_to(staging).as_posix(), sha256_of(path) or "")
-        for path in files
-        if path != output.path
-    ]
-    return key, JobResult([output], files=listed)
+
+    def make() -> JobResult:
+        output, files = site.render(book, stage.staging, outputs, editions)
+        listed = [
+            (path.relative_to(stage.staging).as_posix(), sha256_of(path) or "")
+            for path in files
+            if path != output.path
+        ]
+        return JobResult([output], files=listed)
+
+    job = Job(SITE + edition(book), (SITE,), book)
+    return derived_job(job, site.render, made.digest(), make, stage)
 
 
 def render_jobs(
@@ -287,7 +353,11 @@ def render_jobs(
         if reused is not None:
             progress(f"{job.name}: inputs unchanged, outputs kept")
             results[index] = reused
-    todo = [index for index in range(len(planned)) if index not in results]
+    # The longest first (a book's layout), so that the handouts fill the other cores around it.
+    todo = sorted(
+        (index for index in range(len(planned)) if index not in results),
+        key=lambda index: planned[index].prepare is None,
+    )
     if todo:
         progress(f"rendering {'; '.join(planned[i].name for i in todo)}")
         rendered = run_jobs([planned[i] for i in todo], staging, jobs.renderers())

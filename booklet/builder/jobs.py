@@ -80,30 +80,41 @@ def makes_something(medium: Medium, book: Book) -> bool:
 
 
 def plan(book: Book, names: list[str]) -> list[Job]:
-    """The jobs for the chosen renderers: the shared-layout ones together, handouts per paper
-    and variant; a medium the book has nothing for (no teacher's notes) is left out."""
+    """The jobs for the chosen renderers: the shared-layout ones together, each handout apart;
+    a medium the book has nothing for (no teacher's notes) is left out."""
     names = [name for name in names if makes_something(MEDIA[name], book)]
     shared = tuple(name for name in names if MEDIA[name].shared_layout)
     early = tuple(name for name in shared[1:] if MEDIA[name].after_layout)
     edition = f" ({book.meta.edition})" if book.meta.edition else ""
     jobs = [Job(", ".join(shared) + edition, shared, book, early, laid_out)] if shared else []
     for name in names:
-        if name == "handouts" and len(sheets := handout_sheets(book)) > 1:
-            for paper, variant in sheets:  # one job each: they run side by side
-                meta = dataclasses.replace(
-                    book.meta, handout_papers=(paper,), handout_variants=(variant,)
-                )
-                view = dataclasses.replace(book, meta=meta)
-                named = "" if variant == "standard" else f" {variant}"
-                jobs.append(Job(f"handouts {paper}{named}{edition}", (name,), view))
+        if name == "handouts":
+            jobs += handout_jobs(book, edition)
         elif not MEDIA[name].shared_layout:
             jobs.append(Job(name + edition, (name,), book))
     return jobs
 
 
-def handout_sheets(book: Book) -> list[tuple[str, str]]:
-    """Each (paper, variant) of the book's handouts."""
-    return [(p, v) for p in book.meta.handout_papers for v in book.meta.handout_variants]
+def handout_jobs(book: Book, edition: str) -> list[Job]:
+    """A job per handout (chapter, paper and variant), on a view of the book where that chapter
+    is the only handout chapter and that paper and variant the only ones: they run side by side,
+    and a chapter edited makes only its own handouts again (each job's key hashes its chapter)."""
+    jobs = []
+    for paper in book.meta.handout_papers:
+        for variant in book.meta.handout_variants:
+            meta = dataclasses.replace(
+                book.meta, handout_papers=(paper,), handout_variants=(variant,)
+            )
+            named = "" if variant == "standard" else f" {variant}"
+            for chapter in book.handout_chapters:
+                chapters = tuple(
+                    c if c is chapter else dataclasses.replace(c, handout=False)
+                    for c in book.chapters
+                )
+                view = dataclasses.replace(book, meta=meta, chapters=chapters)
+                label = f"handout {chapter.slug} {paper}{named}{edition}"
+                jobs.append(Job(label, ("handouts",), view))
+    return jobs
 
 
 @dataclass(frozen=True)

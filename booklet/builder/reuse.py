@@ -15,67 +15,15 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterable
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from booklet.assets.digest import book_text, engine_digest
 from booklet.builder.jobs import Job, JobResult
-from booklet.confine import book_roots, check_inside, read_confined
+from booklet.confine import check_inside
 from booklet.errors import Diagnostic
-from booklet.model import Book, Output
-from booklet.resources import engine_files
-
-PACKAGES = (
-    "weasyprint",
-    "pydyf",
-    "tinycss2",
-    "tinyhtml5",
-    "pyphen",
-    "fonttools",
-    "pikepdf",
-    "ebooklib",
-    "jinja2",
-    "babel",
-    "markdown-it-py",
-    "mdit-py-plugins",
-    "segno",
-    "pypdfium2",
-    "pillow",
-    "brotli",
-    "fontpkg-literata",
-    "fontpkg-source-sans-3",
-)
-
-
-@cache
-def engine_digest() -> bytes:
-    """The code, templates, styles, library and font versions every output depends on."""
-    from booklet.assets.instance import harfbuzz_version
-
-    digest = hashlib.sha256(sys.version.encode())
-    for package in PACKAGES:
-        try:
-            digest.update(f"{package}={version(package)}\n".encode())
-        except PackageNotFoundError:
-            digest.update(f"{package} missing\n".encode())
-    digest.update(f"harfbuzz={harfbuzz_version()}\n".encode())
-    for name, path in engine_files():
-        digest.update(f"{name}\n".encode())
-        digest.update(path.read_bytes())
-    return digest.digest()
-
-
-def images_digest(book: Book) -> bytes:
-    """The bytes of every image the book uses, hashed (read once per build, for every key)."""
-    digest = hashlib.sha256()
-    for image in book.images:
-        digest.update(
-            hashlib.sha256(read_confined(book.root / image.path, book_roots(book))).digest()
-        )
-    return digest.digest()
+from booklet.model import Output
 
 
 def job_key(
@@ -89,15 +37,13 @@ def job_key(
     book = job.book
     if job.renderers == ("handouts",):
         book = dataclasses.replace(book, chapters=book.handout_chapters)
-    # The folder's location is not content: a moved manuscript keeps its key.
-    book = dataclasses.replace(book, root=Path("."))
     digest = hashlib.sha256(engine_digest())
     # The timestamps written into the files (the book's date, or an explicit SOURCE_DATE_EPOCH).
     digest.update(f"{os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for name in job.renderers:
         function = renderers[name]
         digest.update(f"{name}={function.__module__}.{function.__qualname__}\n".encode())
-    digest.update(repr(book).encode())
+    digest.update(book_text(book).encode())
     digest.update(images)
     digest.update(extra)
     return digest.hexdigest()

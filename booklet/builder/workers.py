@@ -16,15 +16,18 @@ error in another job), it kills every worker and waits for it before the staging
 from __future__ import annotations
 
 import os
+import select
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from booklet.builder import events
 from booklet.builder.deadline import checkpoint
 from booklet.builder.jobs import Job, JobResult
-from booklet.builder.procs import fork_child, kill_and_reap, read_message
+from booklet.builder.procs import fork, kill_and_reap, read_message, send_message
 from booklet.confine import Refusal, refusals
 from booklet.errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
 from booklet.model import Book
@@ -55,6 +58,7 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
     `job.early`) as soon as `job.prepare` has laid the book out, the print renderers once the
     screen PDF renderer has written the PDF they start from.
     """
+    events.running(job.name)
     first, *others = job.renderers
     early = [name for name in others if name in job.early] if job.prepare and parallel() else []
     late = [name for name in others if name not in early]
@@ -81,6 +85,7 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
     finally:
         stop_workers(started)
     ordered = [results[name] for name in job.renderers]
+    events.emit(events.DONE, job.name)
     return JobResult(
         outputs=[o for r in ordered for o in r.outputs],
         diagnostics=[d for r in ordered for d in r.diagnostics],
@@ -108,16 +113,106 @@ def single_jobs(job: Job, names: list[str]) -> list[Job]:
 def run_jobs(
     jobs: list[Job], staging: Path, renderers: dict[str, Callable[..., Any]]
 ) -> list[JobResult]:
-    """Each job's result, in the order of `jobs`; the first error of a job is raised."""
+    """Each job's result, in the order of `jobs`; the first error of a job is raised.
+
+    `slots()` workers (the machine's cores) take the jobs in the order given, one after the
+    other: a worker keeps what its first layout loaded (fonts, hyphenation dictionaries) for
+    the next, where a process per job would load them again each time."""
     if len(jobs) <= 1 or not parallel():
         return [run_job(job, staging, renderers) for job in jobs]
     warm_up(jobs[0].book)  # what every worker needs, made once and shared by fork
-    workers: dict[int, tuple[int, int]] = {}
+    waiting, received = list(range(len(jobs))), {}
+    pool: dict[int, Worker] = {}  # by the read end of its results
+    finished = False
     try:
-        workers = start_workers(jobs, staging, renderers)
-        return collect(jobs, workers)
+        for _ in range(min(slots(), len(jobs))):
+            worker = start_pool_worker(jobs, staging, renderers, pool)
+            pool[worker.results] = worker
+            give(worker, waiting)
+        while busy := [fd for fd, worker in pool.items() if worker.index is not None]:
+            for fd in select.select(busy, [], [])[0]:
+                message = read_message(fd)
+                if not passed_on(message):  # ("result", its result), or None: it died
+                    received[pool[fd].index] = (
+                        cast(tuple[str, Any], message)[1] if message else None
+                    )
+                    give(pool[fd], waiting if message else [])
+        finished = True
     finally:
-        stop_workers(workers)
+        for worker in pool.values():
+            if worker.index is not None:  # stopped while it ran a job
+                os.close(worker.commands)
+            kill_and_reap(worker.pid, worker.results, grace=5 if finished else 0)
+    return [result_of(jobs[i], received.get(i)) for i in range(len(jobs))]
+
+
+@dataclass
+class Worker:
+    """A pool worker: its pid, the pipes it reads job numbers from and writes results to, and
+    the job it runs (None: it was told to stop)."""
+
+    pid: int
+    commands: int
+    results: int
+    index: int | None = None
+
+
+def give(worker: Worker, waiting: list[int]) -> None:
+    """The next waiting job to a worker, or the end of its work (its command pipe closed)."""
+    if waiting:
+        worker.index = waiting.pop(0)
+        send_message(worker.commands, worker.index)
+    else:
+        worker.index = None
+        os.close(worker.commands)
+
+
+def start_pool_worker(
+    jobs: list[Job],
+    staging: Path,
+    renderers: dict[str, Callable[..., Any]],
+    pool: dict[int, Worker],
+) -> Worker:
+    """Fork a worker that runs the jobs it is given by number until its command pipe ends."""
+    commands_read, commands = os.pipe()
+
+    def serve(pipe: int) -> None:
+        events.send_up(lambda event: send_message(pipe, ("event", event)))
+        while (index := read_message(commands_read)) is not None:
+            job = jobs[cast(int, index)]
+            try:
+                result: tuple[str, Any] = ("ok", run_job(job, staging, renderers))
+            except BaseException as exc:  # everything goes back to the parent, which decides
+                result = error_message(exc, job.name)
+            send_message(pipe, ("result", result))
+
+    # The other workers' pipes closed in this one: each worker must see its own end alone.
+    others = [fd for worker in pool.values() for fd in (worker.commands, worker.results)]
+    try:
+        pid, results = fork(serve, close=[commands, *others])
+    finally:
+        os.close(commands_read)
+    return Worker(pid, commands, results)
+
+
+def slots() -> int:
+    """How many jobs run at once: the cores this process may use (BOOKLET_JOBS to choose)."""
+    chosen = os.environ.get("BOOKLET_JOBS", "")
+    return int(chosen) if chosen.isdigit() and int(chosen) > 0 else len(os.sched_getaffinity(0))
+
+
+def passed_on(message: object) -> bool:
+    """Whether a worker's message was an event (passed on to this process's sink)."""
+    if isinstance(message, tuple) and message[0] == "event":
+        events.sink(message[1])
+        return True
+    return False
+
+
+def reap(workers: dict[int, tuple[int, int]], pid: int) -> None:
+    """Wait for a worker that sent its result, and close its pipe."""
+    os.waitpid(pid, 0)
+    os.close(workers.pop(pid)[1])
 
 
 def start_workers(
@@ -138,14 +233,15 @@ def start_workers(
 
 
 def collect(jobs: list[Job], workers: dict[int, tuple[int, int]]) -> list[JobResult]:
-    """Read every worker's message and reap it; the results in the order of `jobs`.
-
-    Reaped workers leave `workers`; those left (an interrupt) are for `stop_workers`."""
+    """Read every worker's result (passing its events on) and reap it; the results in the
+    order of `jobs`. Reaped workers leave `workers`; those left (an interrupt) are for
+    `stop_workers`."""
     received: dict[int, object] = {}
     for pid, (index, read_end) in list(workers.items()):
-        received[index] = read_message(read_end)
-        os.waitpid(pid, 0)
-        os.close(workers.pop(pid)[1])
+        while passed_on(message := read_message(read_end)):
+            pass
+        received[index] = message
+        reap(workers, pid)
     return [result_of(jobs[i], received.get(i)) for i in range(len(jobs))]
 
 
@@ -158,13 +254,17 @@ def parallel() -> bool:
 def start_worker(
     job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]
 ) -> tuple[int, int]:
-    def work() -> tuple[str, Any]:
-        try:
-            return ("ok", run_job(job, staging, renderers))
-        except BaseException as exc:  # everything goes back to the parent, which decides
-            return error_message(exc, job.name)
+    """Fork a worker for `job`: its events, then its result, come back on its pipe."""
 
-    return fork_child(work)
+    def work(pipe: int) -> None:
+        events.send_up(lambda event: send_message(pipe, ("event", event)))
+        try:
+            result: tuple[str, Any] = ("ok", run_job(job, staging, renderers))
+        except BaseException as exc:  # everything goes back to the parent, which decides
+            result = error_message(exc, job.name)
+        send_message(pipe, result)
+
+    return fork(work)
 
 
 def error_message(exc: BaseException, name: str) -> tuple[str, Any]:

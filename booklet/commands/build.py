@@ -8,7 +8,6 @@ unless `debug` asks for a crash's; 128 + the signal when stopped).
 from __future__ import annotations
 
 import signal
-import sys
 from pathlib import Path
 
 import click
@@ -43,22 +42,20 @@ def run(
     unknown = unknown_outputs(only)
     if unknown:
         raise click.UsageError(f"unknown output {unknown[0]!r} (outputs: {', '.join(GROUPS)})")
-    show = not quiet and sys.stderr.isatty()
+    from booklet.commands.progress import display
 
-    def progress(step: str) -> None:
-        if show:
-            click.echo(f"… {step}", err=True)
-
+    shown = display(quiet)
     try:
-        with guard(timeout):
+        with guard(timeout), shown:  # the live block goes before errors or outputs are printed
             result = build(
                 manuscript,
                 out,
                 list(only),
-                progress,
+                shown.step,
                 strict=strict,
                 force=force,
                 languages=list(languages) or None,
+                watch=shown.event,
             )
     except UnsafeOutput as error:
         raise click.UsageError(str(error)) from None
@@ -76,6 +73,7 @@ def run(
         click.echo(warning if ": warning: " in warning else f"warning: {warning}", err=True)
     if not quiet:
         show_outputs(result.outputs)
+        shown.summary()
     return 0
 
 

@@ -1,5 +1,5 @@
-"""A `Book` in, classroom handouts (per marked chapter, paper and variant, and all in one per
-paper and variant) out.
+"""A `Book` in, classroom handouts out: one per marked chapter, paper and variant, and (from
+those files) all in one per paper and variant.
 
 Each chapter with `handout: true` is laid out on each paper of `handout_papers` with
 `templates/handout.html` and `styles/handout.css`, once per variant of `handout_variants`: the
@@ -11,7 +11,6 @@ it runs. The other variants take the sheets they need: their count is in the out
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from booklet import i18n
 from booklet.errors import Diagnostic, report
 from booklet.model import Block, Book, Chapter, Output, Prose, Sidebar
 from booklet.render.layout import boxes, layout
+from booklet.render.merge import merge
 from booklet.render.pdf import write
 
 PAPER_SIZES = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
@@ -306,69 +306,63 @@ def variant_name(book: Book, variant: str) -> str:
     return i18n.label_text(book.meta, "standard-print", "standard print")
 
 
-def blank_page(book: Book, paper: str) -> Any:
-    """An empty page of the paper, to start every handout of a combined file on a front side."""
-    return layout(book, [], "handout-blank.html", size=PAPER_SIZES[paper]).pages[0]
-
-
-def combined(book: Book, documents: list[Any], paper: str, variant: str = "standard") -> Any:
-    """All handouts of one paper in one document, each starting on an odd page."""
-    pages: list[Any] = []
-    blank = None
-    for document in documents:
-        if len(pages) % 2:
-            blank = blank or blank_page(book, paper)
-            pages.append(blank)
-        pages.extend(document.pages)
-    result = documents[0].copy(pages)
-    result.metadata = copy.copy(documents[0].metadata)
-    result.metadata.title = i18n.label_text(
+def combined_title(book: Book, paper: str, variant: str) -> tuple[str, str]:
+    """The title and description of the file of all handouts of one paper and variant."""
+    title = i18n.label_text(
         book.meta,
         "handouts-title",
         "%(title)s: classroom handouts (%(paper)s)",
         title=book.meta.title,
         paper=paper if variant == "standard" else f"{paper}, {variant_name(book, variant)}",
     )
-    result.metadata.description = i18n.label_text(
+    description = i18n.label_text(
         book.meta,
         "handouts-description",
         "One-sheet handouts of %(title)s, one per chapter.",
         title=book.meta.title,
     )
-    return result
+    return title, description
 
 
 def render(book: Book, out_dir: Path) -> list[Output]:
-    """`handouts/<chapter-slug>-<paper>[-<variant>].pdf` per marked chapter, paper and variant;
-    `handouts-<paper>[-<variant>].pdf` all in one (the standard variant has no suffix)."""
-    chapters = book.handout_chapters
-    if not chapters or not book.meta.handout_papers:
+    """`handouts/<chapter-slug>-<paper>[-<variant>].pdf` per marked chapter, paper and variant
+    (the standard variant has no suffix). The builder runs one job per handout, side by side,
+    and joins them with `render_combined`."""
+    if not book.handout_chapters or not book.meta.handout_papers:
         return []
-    folder = out_dir / "handouts"
-    folder.mkdir(exist_ok=True)
-    outputs = []
-    for paper in book.meta.handout_papers:
-        for variant in book.meta.handout_variants:
-            outputs += render_variant(book, out_dir, paper, variant)
-    return outputs
+    (out_dir / "handouts").mkdir(exist_ok=True)
+    return [
+        render_one(book, chapter, paper, variant, out_dir)
+        for paper in book.meta.handout_papers
+        for variant in book.meta.handout_variants
+        for chapter in book.handout_chapters
+    ]
 
 
-def render_variant(book: Book, out_dir: Path, paper: str, variant: str) -> list[Output]:
-    """Every handout of one paper and variant, and the file of them all."""
+def render_one(book: Book, chapter: Chapter, paper: str, variant: str, out_dir: Path) -> Output:
+    """One chapter's handout on one paper in one variant, its overflow reported."""
+    document = handout(book, chapter, paper, variant=variant)
+    problem = overflow(book, chapter, paper, len(document.pages), variant)
+    if problem:
+        report(problem)
     suffix = "" if variant == "standard" else f"-{variant}"
-    named = "" if variant == "standard" else variant
-    outputs, documents = [], []
-    for chapter in book.handout_chapters:
-        document = handout(book, chapter, paper, variant=variant)
-        problem = overflow(book, chapter, paper, len(document.pages), variant)
-        if problem:
-            report(problem)
-        path = out_dir / "handouts" / f"{chapter.slug}-{paper}{suffix}.pdf"
-        write(document, path, book)
-        outputs.append(Output("handout", path, len(document.pages), paper, named))
-        documents.append(document)
-    everything = combined(book, documents, paper, variant)
-    path = out_dir / f"handouts-{paper}{suffix}.pdf"
-    write(everything, path, book)
-    outputs.append(Output("handouts", path, len(everything.pages), paper, named))
+    path = out_dir / "handouts" / f"{chapter.slug}-{paper}{suffix}.pdf"
+    write(document, path, book)
+    return Output("handout", path, len(document.pages), paper, "" if suffix == "" else variant)
+
+
+def render_combined(book: Book, out_dir: Path, handouts: list[Output]) -> list[Output]:
+    """`handouts-<paper>[-<variant>].pdf`: the finished handouts of each paper and variant in one
+    file, in the order given, each starting on a front side (joined, not laid out again)."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for output in handouts:
+        if output.kind == "handout" and output.paper:
+            groups.setdefault((output.paper, output.variant), []).append(output.path)
+    outputs = []
+    for (paper, named), paths in groups.items():
+        suffix = f"-{named}" if named else ""
+        path = out_dir / f"handouts-{paper}{suffix}.pdf"
+        title, description = combined_title(book, paper, named or "standard")
+        pages = merge(paths, path, title, description)
+        outputs.append(Output("handouts", path, pages, paper, named))
     return outputs

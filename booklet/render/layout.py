@@ -104,10 +104,11 @@ def layout(
     """Lay out a template of the book with stylesheets and a page size (default: the trim)."""
     from weasyprint import HTML
 
-    from booklet.render import columns, tagging
+    from booklet.render import columns, subsetting, tagging
 
     columns.install()  # column balancing that searches instead of stepping 1 px (WeasyPrint 70)
     tagging.install()  # /Lang on elements in another language
+    subsetting.install()  # glyph arrays typed once
     source = render(template, book, **extra)
     from booklet.render.fetcher import refuse_attachments
 

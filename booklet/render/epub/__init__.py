@@ -2,12 +2,12 @@
 
 ebooklib is used only as a packager (its own HTML handling rewrites documents): every document is
 rendered here as complete XHTML and added byte for byte. The page-list comes from the laid-out
-screen PDF: each page's marker sits before the first element whose id first appears on that page.
+screen PDF (its page map, kept on disk for the next build of the same layout): each page's marker
+sits before the first element whose id first appears on that page.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from booklet import i18n
@@ -16,25 +16,8 @@ from booklet.model import Book, Output
 from booklet.render.epub.documents import FONT_SHEET, STYLESHEET, Document, content_documents, page
 from booklet.render.epub.package import COVER_IMAGE, package
 from booklet.render.epub.pagelist import PageBreak, insert_markers, ncx, page_breaks
-from booklet.render.pdf import screen_document
+from booklet.render.epub.pagemap import page_map
 from booklet.resources import STYLES
-
-COVER_WIDTH = 1600  # pixels; the height follows the trim (A5: 2263)
-
-
-def cover_image(book: Book) -> bytes:
-    """Page 1 of the screen PDF (the printed cover) as a JPEG about 1600 pixels wide."""
-    import pypdfium2
-
-    document = screen_document(book)
-    pdf = document.copy([document.pages[0]]).write_pdf()
-    with pypdfium2.PdfDocument(pdf) as source:
-        cover = source[0]
-        bitmap = cover.render(scale=COVER_WIDTH / cover.get_width())
-        image = bitmap.to_pil().convert("RGB")
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=88, optimize=True)
-    return out.getvalue()
 
 
 def render_book(book: Book, path: Path) -> list[PageBreak]:
@@ -42,14 +25,14 @@ def render_book(book: Book, path: Path) -> list[PageBreak]:
     content = content_documents(book)
     breaks = page_breaks(book, content)
     content = [insert_markers(d, [b for b in breaks if b.document == d.name]) for d in content]
-    printed = len(screen_document(book).pages)
+    layout = page_map(book)
     names = i18n.names([SERIF, SANS], book.meta.language)
     front = [
         Document("cover.xhtml", "cover", page("cover.xhtml", book, cover_image=COVER_IMAGE)),
         Document(
             "titlepage.xhtml",
             "titlepage",
-            page("titlepage.xhtml", book, page_count=printed, embedded_fonts=names),
+            page("titlepage.xhtml", book, page_count=len(layout.anchors), embedded_fonts=names),
         ),
         Document("nav.xhtml", "nav", page("nav.xhtml", book, pages=breaks)),
     ]
@@ -63,7 +46,7 @@ def render_book(book: Book, path: Path) -> list[PageBreak]:
         documents,
         [d.name for d in documents],
         ncx(book, documents, breaks),
-        cover_image(book),
+        layout.cover,
         css,
         fonts,
     )

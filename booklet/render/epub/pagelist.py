@@ -12,7 +12,7 @@ from booklet import i18n
 from booklet.model import Book
 from booklet.render import templates
 from booklet.render.epub.documents import Document
-from booklet.render.pdf import screen_document
+from booklet.render.epub.pagemap import page_map
 
 XHTML_NS = "{http://www.w3.org/1999/xhtml}"
 # Elements a page-break <span> may precede; elsewhere (dt, li, ...) it becomes the first child.
@@ -96,11 +96,6 @@ def element_ids(doc: Document) -> list[tuple[str, bool]]:
     return found
 
 
-def page_anchors(book: Book) -> list[set[str]]:
-    """The element ids present on each page of the screen PDF (a split block is on several)."""
-    return [set(laid_out.anchors) for laid_out in screen_document(book).pages]
-
-
 def page_breaks(book: Book, docs: list[Document]) -> list[PageBreak]:
     """One marker per printed page holding text of a chapter or the glossary, in reading order.
 
@@ -109,7 +104,7 @@ def page_breaks(book: Book, docs: list[Document]) -> list[PageBreak]:
     block starts on it, before the call of a footnote printed on it; failing that (a block longer
     than a page), before the block that runs over the top of it.
     """
-    anchors = page_anchors(book)
+    anchors = page_map(book).anchors
     first: dict[str, int] = {}
     for number, ids in enumerate(anchors, 1):
         for ident in sorted(ids):
