@@ -304,14 +304,15 @@ def derived_job(
 
 def combined_job(book: Book, handouts: list[Output], stage: Stage) -> tuple[Job, str, JobResult]:
     """The files of all handouts of each paper and variant, joined from the finished ones."""
-    from booklet.render.handouts import render_combined
-
     job = Job("handouts, all in one" + edition(book), ("handouts",), book)
 
     def make() -> JobResult:
+        from booklet.render.handouts import render_combined  # not imported when reused
+
         return JobResult(render_combined(book, out_folder(book, stage.staging), handouts))
 
-    return derived_job(job, render_combined, files_digest(handouts, stage.staging), make, stage)
+    named = jobs.lazy("booklet.render.handouts:render_combined")  # its name, for the key
+    return derived_job(job, named, files_digest(handouts, stage.staging), make, stage)
 
 
 def site_job(

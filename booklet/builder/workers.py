@@ -31,7 +31,6 @@ from booklet.builder.procs import fork, kill_and_reap, read_message, send_messag
 from booklet.confine import Refusal, refusals
 from booklet.errors import BuildError, Diagnostic, ManuscriptError, capture_diagnostics
 from booklet.model import Book
-from booklet.render.layout import capture_warnings, warm_up
 
 # What renderers raise on purpose: reported as they are, never as a crash.
 EXPECTED = (ManuscriptError, BuildError, OSError)
@@ -64,6 +63,10 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
     late = [name for name in others if name not in early]
     started: dict[int, tuple[int, int]] = {}
     try:
+        from booklet.render.layout import (
+            capture_warnings,
+        )  # not imported by a build that reuses all
+
         with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
             try:
                 if early and job.prepare:
@@ -120,6 +123,8 @@ def run_jobs(
     the next, where a process per job would load them again each time."""
     if len(jobs) <= 1 or not parallel():
         return [run_job(job, staging, renderers) for job in jobs]
+    from booklet.render.layout import warm_up
+
     warm_up(jobs[0].book)  # what every worker needs, made once and shared by fork
     waiting, received = list(range(len(jobs))), {}
     pool: dict[int, Worker] = {}  # by the read end of its results

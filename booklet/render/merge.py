@@ -26,11 +26,18 @@ from booklet.render.pdfx import save
 def merge(paths: list[Path], out: Path, title: str, description: str) -> int:
     """Write the PDFs of `paths` as one to `out`, each starting on a front side; its pages."""
     with Pdf.open(paths[0]) as pdf:
+        numbers = NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        shift = max((int(key) for key, _ in numbers.items()), default=-1) + 1
+        destinations = dict(pairs_of(destinations_of(pdf)))
         for path in paths[1:]:
             with Pdf.open(path) as part:
                 if len(pdf.pages) % 2:
                     blank_page(pdf)
-                append(pdf, part)
+                shift = append(pdf, part, numbers, shift)
+                destinations.update(
+                    (name, copied(pdf, dest)) for name, dest in pairs_of(destinations_of(part))
+                )
+        set_destinations(pdf, destinations)
         retitle(pdf, title, description)
         save(pdf, out)
         return len(pdf.pages)
@@ -46,27 +53,27 @@ def blank_page(pdf: Pdf) -> None:
     page.obj.Tabs = Name.S  # PDF/UA: a page's tab order follows the structure
 
 
-def append(pdf: Pdf, part: Pdf) -> None:
-    """`part`'s pages, structure, outline and destinations added at the end of `pdf`."""
-    tree = pdf.Root.StructTreeRoot
-    numbers = NumberTree(tree.ParentTree)
-    shift = max((int(key) for key, _ in numbers.items()), default=-1) + 1
+def append(pdf: Pdf, part: Pdf, numbers: NumberTree, shift: int) -> int:
+    """`part`'s pages, structure and outline added at the end of `pdf`, its keys into the parent
+    tree (`numbers`) moved up by `shift`; the first key free after them."""
     start = len(pdf.pages)
-    with warnings.catch_warnings():  # that named destinations are not copied: `join_destinations`
+    with warnings.catch_warnings():  # that named destinations are not copied: `set_destinations`
         warnings.simplefilter("ignore", PageCopyWarning)
         pdf.pages.extend(part.pages)  # copied first: the structure's /Pg then points to the copies
     for page in pdf.pages[start:]:
         renumber(page.obj, shift)
+    free = shift
     for key, elements in NumberTree(part.Root.StructTreeRoot.ParentTree).items():
         numbers[int(key) + shift] = copied(pdf, elements)
-    document = top(tree)
+        free = max(free, int(key) + shift + 1)
+    document = top(pdf.Root.StructTreeRoot)
     for element in kids(part.Root.StructTreeRoot):
         element = copied(pdf, element)
         for child in kids(element) if element.get(Name.S) == Name.Document else [element]:
             child.P = document
             document.K.append(child)
     join_outlines(pdf, part)
-    join_destinations(pdf, part)
+    return free
 
 
 def copied(pdf: Pdf, item: Any) -> Any:
@@ -128,22 +135,23 @@ def join_outlines(pdf: Pdf, part: Pdf) -> None:
     ours.Count = int(ours.get(Name.Count, 0)) + int(theirs.get(Name.Count, 0))
 
 
-def join_destinations(pdf: Pdf, part: Pdf) -> None:
-    """`part`'s named destinations added to `pdf`'s (a flat name tree, sorted as it must be)."""
-    theirs = part.Root.get(Name.Names, Dictionary()).get(Name.Dests)
-    if theirs is None:
+def destinations_of(pdf: Pdf) -> Any:
+    """The name tree of a file's named destinations (an empty one if it has none)."""
+    return pdf.Root.get(Name.Names, Dictionary()).get(Name.Dests, Dictionary())
+
+
+def set_destinations(pdf: Pdf, destinations: dict[str, Any]) -> None:
+    """Every part's named destinations as the file's own (a flat name tree, sorted as it must
+    be), written once."""
+    if not destinations:
         return
     root: Any = pdf.Root
     if Name.Names not in root:
         root.Names = Dictionary()
-    names = root.Names
-    ours = names.get(Name.Dests, Dictionary(Names=Array()))
-    pairs = dict(pairs_of(ours))
-    pairs.update((name, copied(pdf, dest)) for name, dest in pairs_of(theirs))
     flat = Array()
-    for name in sorted(pairs):
-        flat.extend([String(name), pairs[name]])
-    names.Dests = pdf.make_indirect(Dictionary(Names=flat))
+    for name in sorted(destinations):
+        flat.extend([String(name), destinations[name]])
+    root.Names.Dests = pdf.make_indirect(Dictionary(Names=flat))
 
 
 def pairs_of(tree: Any) -> Iterator[tuple[str, Any]]:

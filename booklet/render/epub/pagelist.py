@@ -122,8 +122,10 @@ def page_breaks(book: Book, docs: list[Document]) -> list[PageBreak]:
                 )
                 breaks.setdefault(call.number, call)
     for number, ids in enumerate(anchors, 1):
+        if number in breaks:
+            continue  # (looking through every element for every page made long books quadratic)
         running = [element for element in elements if element[1] in ids]
-        if number not in breaks and running:
+        if running:
             name, ident, inside = running[-1]  # the innermost, latest block still open
             breaks[number] = PageBreak(number, name, ident, inside)
     order = {doc.name: i for i, doc in enumerate(docs)}
