@@ -1,8 +1,9 @@
 """A manuscript folder and an output folder in, every publication plus `manifest.json` out.
 
-The renderers are grouped into jobs (those sharing the screen layout, then the handouts of each
-paper); a job whose inputs did not change since the previous build reuses its outputs
-(`cache.py`), the others run in parallel worker processes (`workers.py`). Outputs are built in a
+The renderers are grouped into jobs (those sharing the screen layout, then each handout); a job
+whose inputs did not change since the previous build reuses its outputs (`reuse.py`), the others
+run in parallel worker processes (`workers.py`). Two jobs are then made from the others' files:
+the handouts of each paper and variant joined, and the site. Outputs are built in a
 temporary folder next to the output folder and swapped in only when everything succeeded, so a
 failed or interrupted build leaves the previous outputs as they were; staging folders left by a
 killed build are removed by the next one.

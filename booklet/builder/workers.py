@@ -1,11 +1,11 @@
 """Jobs in, their results out: several jobs run at once in forked worker processes.
 
-Layout is pure Python and holds the GIL, so independent outputs (the book's PDFs and EPUB, the
-handouts of each paper) are rendered in processes of their own, and within the book's job the
-EPUB and print renderers run side by side once the screen PDF has laid the book out. Workers
-are forked after the book is loaded, so they share the one `Book` the parent loaded; each sends
-back its outputs and everything it reported (diagnostics, WeasyPrint's warnings, refused reads)
-or its error. An exception no renderer should raise (a bug) becomes a `RenderCrash`: one line
+Layout is pure Python and holds the GIL, so independent jobs (the book's, each handout's) are
+rendered by a pool of worker processes, one per core, each taking job after job; within the
+book's job the EPUB and print renderers run side by side once the screen PDF has laid the book
+out. Workers are forked after the book is loaded, so they share the one `Book` the parent
+loaded; each sends back what it is doing as it goes (`events.py`), then its outputs and
+everything it reported (diagnostics, WeasyPrint's warnings, refused reads) or its error. An exception no renderer should raise (a bug) becomes a `RenderCrash`: one line
 saying what failed, with the traceback kept for `--debug`.
 
 Stopping stays the parent's job: workers ignore Ctrl-C (the terminal sends it to them too) and
@@ -63,9 +63,8 @@ def run_job(job: Job, staging: Path, renderers: dict[str, Callable[..., Any]]) -
     late = [name for name in others if name not in early]
     started: dict[int, tuple[int, int]] = {}
     try:
-        from booklet.render.layout import (
-            capture_warnings,
-        )  # not imported by a build that reuses all
+        # Imported here: a build that reuses every output never loads the layout module.
+        from booklet.render.layout import capture_warnings
 
         with capture_warnings() as log, refusals() as refused, capture_diagnostics() as found:
             try:
