@@ -47,6 +47,12 @@ def built(manuscript: Path, out: Path, **options: object) -> tuple[list[str], di
     return steps, {o.path.relative_to(out).as_posix(): o.path.stat().st_ino for o in result.outputs}
 
 
+def add_sentence(chapter: Path, sentence: str) -> None:
+    """Edit a chapter as an author would: one more paragraph at its end."""
+    with chapter.open("a", encoding="utf-8") as file:
+        file.write(f"\n{sentence}\n")
+
+
 def manifest(out: Path) -> dict[str, object]:
     return dict(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
 
@@ -87,8 +93,7 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
     """02-second is not a handout: the book is rendered again, the handouts are kept."""
     out = tmp_path / "dist"
     _, first = built(sample, out)
-    with (sample / "02-second.md").open("a", encoding="utf-8") as chapter:
-        chapter.write("\nA sentence added while editing.\n")
+    add_sentence(sample / "02-second.md", "A sentence added while editing.")
     steps, second = built(sample, out)
     assert steps[1:] == [
         "handout first A4: inputs unchanged, outputs kept",
@@ -102,8 +107,7 @@ def test_editing_a_chapter_renders_only_what_shows_it(sample: Path, tmp_path: Pa
     text = "".join(page.extract_text() for page in PdfReader(out / "sample-booklet.pdf").pages)
     assert "A sentence added while editing." in text
     # ...and a handout chapter's edit renders its handouts too
-    with (sample / "01-first.md").open("a", encoding="utf-8") as chapter:
-        chapter.write("\nAnother sentence.\n")
+    add_sentence(sample / "01-first.md", "Another sentence.")
     steps, _ = built(sample, out)
     assert steps[1:] == [f"rendering {'; '.join(JOBS)}", JOINED_MADE, SITE_MADE]
 
@@ -117,8 +121,7 @@ def test_editing_a_handout_chapter_renders_its_handouts_and_no_other(
     second.write_text(second.read_text().replace("handout: false", "handout: true"))
     out = tmp_path / "dist"
     _, first = built(sample, out)
-    with (sample / "01-first.md").open("a", encoding="utf-8") as chapter:
-        chapter.write("\nAnother sentence.\n")
+    add_sentence(sample / "01-first.md", "Another sentence.")
     steps, again = built(sample, out)
     assert steps[1:] == [
         "handout second A4: inputs unchanged, outputs kept",
@@ -153,8 +156,7 @@ def test_an_epub_alone_reuses_the_page_map_of_an_unchanged_layout(
     built(sample, tmp_path / "second", only=["epub"])
     epubs = [(tmp_path / name / "sample-booklet.epub").read_bytes() for name in ("first", "second")]
     assert epubs[0] == epubs[1]
-    with (sample / "02-second.md").open("a", encoding="utf-8") as chapter:
-        chapter.write("\nA sentence that moves the pages.\n")
+    add_sentence(sample / "02-second.md", "A sentence that moves the pages.")
     with pytest.raises(RenderCrash, match="laid out again"):  # another layout: another map
         built(sample, tmp_path / "third", only=["epub"])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -54,8 +54,10 @@ def engine_digest() -> bytes:
     return digest.digest()
 
 
+@lru_cache(maxsize=8)  # a few books: a preview process builds again and again
 def images_digest(book: Book) -> bytes:
-    """The bytes of every image the book uses, hashed (read once per build, for every key)."""
+    """The bytes of every image the book uses, hashed: read once per process and book, and
+    before the build forks, so its job keys and the EPUB's page map share one reading."""
     digest = hashlib.sha256()
     for image in book.images:
         digest.update(

@@ -99,6 +99,12 @@ def handout_jobs(book: Book, edition: str) -> list[Job]:
     """A job per handout (chapter, paper and variant), on a view of the book where that chapter
     is the only handout chapter and that paper and variant the only ones: they run side by side,
     and a chapter edited makes only its own handouts again (each job's key hashes its chapter)."""
+    alone = {  # each handout chapter the only one marked
+        chapter.slug: tuple(
+            c if c is chapter else dataclasses.replace(c, handout=False) for c in book.chapters
+        )
+        for chapter in book.handout_chapters
+    }
     jobs = []
     for paper in book.meta.handout_papers:
         for variant in book.meta.handout_variants:
@@ -106,14 +112,9 @@ def handout_jobs(book: Book, edition: str) -> list[Job]:
                 book.meta, handout_papers=(paper,), handout_variants=(variant,)
             )
             named = "" if variant == "standard" else f" {variant}"
-            for chapter in book.handout_chapters:
-                chapters = tuple(
-                    c if c is chapter else dataclasses.replace(c, handout=False)
-                    for c in book.chapters
-                )
+            for slug, chapters in alone.items():
                 view = dataclasses.replace(book, meta=meta, chapters=chapters)
-                label = f"handout {chapter.slug} {paper}{named}{edition}"
-                jobs.append(Job(label, ("handouts",), view))
+                jobs.append(Job(f"handout {slug} {paper}{named}{edition}", ("handouts",), view))
     return jobs
 
 

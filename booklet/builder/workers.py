@@ -5,8 +5,9 @@ rendered by a pool of worker processes, one per core, each taking job after job;
 book's job the EPUB and print renderers run side by side once the screen PDF has laid the book
 out. Workers are forked after the book is loaded, so they share the one `Book` the parent
 loaded; each sends back what it is doing as it goes (`events.py`), then its outputs and
-everything it reported (diagnostics, WeasyPrint's warnings, refused reads) or its error. An exception no renderer should raise (a bug) becomes a `RenderCrash`: one line
-saying what failed, with the traceback kept for `--debug`.
+everything it reported (diagnostics, WeasyPrint's warnings, refused reads) or its error. An
+exception no renderer should raise (a bug) becomes a `RenderCrash`: one line saying what
+failed, with the traceback kept for `--debug`.
 
 Stopping stays the parent's job: workers ignore Ctrl-C (the terminal sends it to them too) and
 die with the parent (PR_SET_PDEATHSIG); when the parent stops (a signal, the time limit, an

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from booklet.builder.events import DONE, PAGE, STARTED, WRITING, Event
 
@@ -29,13 +29,13 @@ class Tally:
 
     start: float = field(default_factory=time.monotonic)
     running: dict[str, Running] = field(default_factory=dict)
-    made: list[tuple[str, int, float]] = field(default_factory=list)  # name, pages, seconds
-    reused: list[str] = field(default_factory=list)
+    made: int = 0
+    reused: int = 0
 
     def step(self, text: str) -> str | None:
         """Note a builder's step; the line to show for it (a job reused, loading), if any."""
         if text.endswith(KEPT):
-            self.reused.append(text.removesuffix(KEPT))
+            self.reused += 1
             return f"kept      {text.removesuffix(KEPT)} (inputs unchanged)"
         return None if text.startswith("rendering ") else text
 
@@ -53,15 +53,15 @@ class Tally:
             job.writing = True
         elif event.what == DONE:
             del self.running[event.job]
-            self.made.append((event.job, job.page, now - job.started))
+            self.made += 1
             return f"made      {event.job}{pages(job.page)} in {now - job.started:.1f} s"
         return None
 
     def summary(self) -> str:
         elapsed = time.monotonic() - self.start
-        reused = f"{len(self.reused)} reused" if self.reused else "nothing reused"
-        jobs = "job" if len(self.made) == 1 else "jobs"
-        return f"built in {elapsed:.1f} s: {len(self.made)} {jobs} made, {reused}"
+        reused = f"{self.reused} reused" if self.reused else "nothing reused"
+        jobs = "job" if self.made == 1 else "jobs"
+        return f"built in {elapsed:.1f} s: {self.made} {jobs} made, {reused}"
 
 
 def pages(count: int) -> str:
@@ -71,9 +71,8 @@ def pages(count: int) -> str:
 class Plain:
     """One line a step, a job made or kept, and the summary (for logs: no control characters)."""
 
-    def __init__(self, stream: IO[str] | None = None) -> None:
+    def __init__(self) -> None:
         self.tally = Tally()
-        self.stream = stream or sys.stdout
 
     def step(self, text: str) -> None:
         self.show(self.tally.step(text))
@@ -89,7 +88,7 @@ class Plain:
 
     def show(self, line: str | None) -> None:
         if line:
-            print(line, file=self.stream, flush=True)
+            print(line, flush=True)
 
     def summary(self) -> None:
         """The total time and what was reused, after the outputs' list."""
@@ -103,8 +102,9 @@ class Silent(Plain):
         pass
 
 
-class Live(Plain):
-    """A block redrawn in place on a terminal (rich): running jobs, then what is done."""
+class Live(Silent):
+    """A block redrawn in place on a terminal (rich): running jobs, then what is done (no
+    lines of its own but the summary)."""
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -126,12 +126,6 @@ class Live(Plain):
     def __exit__(self, *_: object) -> None:
         self.live.stop()
 
-    def step(self, text: str) -> None:
-        self.tally.step(text)
-
-    def event(self, event: Event) -> None:
-        self.tally.event(event)
-
     def block(self) -> Any:
         from rich.table import Table
 
@@ -140,7 +134,7 @@ class Live(Plain):
         for name, job in list(tally.running.items()):
             doing = "writing" if job.writing else f"page {job.page}" if job.page else "starting"
             table.add_row(f"[bold]{name}[/]", doing, f"{now - job.started:.1f} s")
-        done = f"{len(tally.made)} made, {len(tally.reused)} reused"
+        done = f"{tally.made} made, {tally.reused} reused"
         table.add_row(f"[dim]{done}[/]", "", f"[dim]{now - tally.start:.1f} s[/]")
         return table
 

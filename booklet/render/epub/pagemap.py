@@ -19,7 +19,7 @@ from pathlib import Path
 from booklet.assets.digest import book_text, engine_digest, images_digest
 from booklet.model import Book
 from booklet.render.pdf import screen_document
-from booklet.store import cache_folder, write_whole
+from booklet.store import cached_file
 
 COVER_WIDTH = 1600  # pixels; the height follows the trim (A5: 2263)
 KEPT = 64  # page maps kept on disk (a live preview makes one an edit): the newest
@@ -42,24 +42,19 @@ def layout_digest(book: Book) -> str:
 @cache
 def page_map(book: Book) -> PageMap:
     """The book's page map: from the disk cache if this layout was made before, else laid out."""
-    path = cache_folder("layouts") / f"{layout_digest(book)}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return PageMap(
-            tuple(frozenset(ids) for ids in data["anchors"]), base64.b64decode(data["cover"])
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # not made yet, or unreadable: lay the book out
-    made = PageMap(
-        tuple(frozenset(page.anchors) for page in screen_document(book).pages), cover_image(book)
-    )
-    data = {
-        "anchors": [sorted(ids) for ids in made.anchors],
-        "cover": base64.b64encode(made.cover).decode(),
-    }
-    write_whole(path, json.dumps(data).encode())
+    path = cached_file("layouts", f"{layout_digest(book)}.json", lambda: laid_out(book))
     prune(path.parent)
-    return made
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return PageMap(
+        tuple(frozenset(ids) for ids in data["anchors"]), base64.b64decode(data["cover"])
+    )
+
+
+def laid_out(book: Book) -> bytes:
+    """The page map read off the book's layout, as the JSON kept on disk."""
+    anchors = [sorted(page.anchors) for page in screen_document(book).pages]
+    cover = base64.b64encode(cover_image(book)).decode()
+    return json.dumps({"anchors": anchors, "cover": cover}).encode()
 
 
 def prune(folder: Path) -> None:
